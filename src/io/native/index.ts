@@ -1,0 +1,109 @@
+/**
+ * Loader and typed surface of the `kts_native` Node-API addon (source: ./kts_native.c, built by
+ * node-gyp from the repository's binding.gyp into build/Release on `npm ci`).
+ *
+ * The addon covers only what Node.js and the raw-socket package cannot do: AF_PACKET frame send
+ * (gratuitous ARP / unsolicited NA), an IPv6 raw socket read with recvmsg() ancillary data (hop
+ * limit, destination, ifindex) and a libuv readability poller. Everything else stays in TypeScript.
+ * Loading is lazy: importing this module never fails; `loadNative()` throws `KTS_NATIVE_MISSING`
+ * with the build command if the binary is absent.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** What recvMsg() reports besides the payload bytes (written into the caller's buffer). */
+export interface NativeRecvInfo {
+  readonly length: number;
+  readonly truncated: boolean;
+  readonly source?: string;
+  readonly destination?: string;
+  readonly ifindex?: number;
+  readonly hopLimit?: number;
+  readonly ttl?: number;
+}
+
+/** Opaque handle returned by pollStart(). */
+export type NativePollHandle = { readonly __ktsPoll: unique symbol };
+
+export interface KtsNative {
+  packetOpen(): number;
+  packetSend(fd: number, ifindex: number, frame: Uint8Array): number;
+  ifNameToIndex(name: string): number;
+  rawOpen(family: 4 | 6, protocol: number): number;
+  setSockOpt(fd: number, level: number, option: number, value: Uint8Array): void;
+  bindAddress(fd: number, address: Uint8Array, scopeId: number): void;
+  sendTo(fd: number, payload: Uint8Array, destination: Uint8Array, scopeId: number): number;
+  recvMsg(fd: number, buffer: Uint8Array): NativeRecvInfo | undefined;
+  closeFd(fd: number): void;
+  pollStart(fd: number, onReadable: (status: number) => void): NativePollHandle;
+  pollStop(handle: NativePollHandle): void;
+  pollRef(handle: NativePollHandle, ref: boolean): void;
+}
+
+/** Error thrown by the addon: `code` is the errno name (EPERM, ENODEV, …), `syscall` the call. */
+export interface NativeSyscallError extends Error {
+  readonly code: string;
+  readonly syscall?: string;
+  readonly errno?: number;
+}
+
+export class NativeAddonMissingError extends Error {
+  readonly code = 'KTS_NATIVE_MISSING';
+  constructor(searched: readonly string[], cause: unknown) {
+    super(
+      'keepalived-ts native addon (kts_native.node) is not built; run `npm ci` or ' +
+        '`npx node-gyp rebuild` in the repository root. Looked in: ' + searched.join(', '),
+      { cause },
+    );
+    this.name = 'NativeAddonMissingError';
+  }
+}
+
+const ADDON_RELATIVE = join('build', 'Release', 'kts_native.node');
+let cached: KtsNative | undefined;
+
+/** Candidate paths: walk up from this file (src/io/native or dist/src/io/native) to the repo root. */
+export function nativeAddonCandidates(startDir = dirname(fileURLToPath(import.meta.url))): string[] {
+  const out: string[] = [];
+  const fromEnv = process.env['KTS_NATIVE_ADDON'];
+  if (fromEnv) out.push(fromEnv);
+  let dir = startDir;
+  for (let i = 0; i < 6; i++) {
+    out.push(join(dir, ADDON_RELATIVE));
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return out;
+}
+
+/** Load (once) and return the addon; throws NativeAddonMissingError if it is not built. */
+export function loadNative(): KtsNative {
+  if (cached) return cached;
+  const candidates = nativeAddonCandidates();
+  const found = candidates.find((p) => existsSync(p));
+  if (found === undefined) throw new NativeAddonMissingError(candidates, undefined);
+  const require = createRequire(import.meta.url);
+  try {
+    cached = require(found) as KtsNative;
+  } catch (err) {
+    throw new NativeAddonMissingError([found], err);
+  }
+  return cached;
+}
+
+/** True if the addon can be loaded (for tests that skip without it). */
+export function nativeAvailable(): boolean {
+  try {
+    loadNative();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isNativeSyscallError(err: unknown): err is NativeSyscallError {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string';
+}
