@@ -249,6 +249,21 @@ export class Netns {
     return r.code === 0;
   }
 
+  /** Sends `sig` to every process in the namespace (all of them were started by this lab). */
+  async killAll(sig: NodeJS.Signals = 'SIGKILL'): Promise<number> {
+    const r = await run('ip', ['netns', 'pids', this.name]);
+    let n = 0;
+    for (const pid of r.stdout.split(/\s+/).filter((x) => x !== '')) {
+      try {
+        process.kill(Number(pid), sig);
+        n++;
+      } catch {
+        // gone
+      }
+    }
+    return n;
+  }
+
   setLink(ifname: string, up: boolean): Promise<string> {
     return this.ip('link', 'set', ifname, up ? 'up' : 'down');
   }
