@@ -69,7 +69,7 @@ export function joinInterfaces(links: readonly LinkMessage[], addrs: readonly Ad
   const out: HostInterface[] = [];
   for (const l of links) {
     if (l.name === undefined) continue;
-    out.push(toHostInterface(l, byIndex.get(l.index) ?? []));
+    out.push(toHostInterface({ ...l, name: l.name }, byIndex.get(l.index) ?? []));
   }
   return out.sort((a, b) => a.index - b.index);
 }
