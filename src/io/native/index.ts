@@ -40,6 +40,8 @@ export interface KtsNative {
   pollStart(fd: number, onReadable: (status: number) => void): NativePollHandle;
   pollStop(handle: NativePollHandle): void;
   pollRef(handle: NativePollHandle, ref: boolean): void;
+  /** setns(fd, CLONE_NEWNET) for the calling thread (fd of /run/netns/NAME or /proc/…/ns/net). */
+  setNetns(fd: number): void;
 }
 
 /** Error thrown by the addon: `code` is the errno name (EPERM, ENODEV, …), `syscall` the call. */

@@ -10,6 +10,9 @@
  *    recvfrom() and drops them, so the IPv6 advert socket lives here (send side included, so one fd
  *    serves both directions as keepalived does).
  *  - A libuv readability poller for such an fd, calling back into JavaScript.
+ *  - setns(CLONE_NEWNET) for the calling (main) thread, so sockets can be opened inside a named
+ *    network namespace (keepalived's `net_namespace`; the netns integration tests). Sockets keep
+ *    the namespace they were created in.
  *
  * Everything is synchronous and non-blocking (sockets are O_NONBLOCK); errors throw an Error whose
  * `code` is the errno name (EPERM, ENODEV, ...) and whose `syscall` names the failing call.
@@ -26,6 +29,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 
@@ -320,6 +324,15 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* setNetns(fd): move the calling thread into the network namespace open at fd. */
+static napi_value set_netns(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (get_args(env, info, 1, argv) || get_i32(env, argv[0], &fd)) return NULL;
+  if (setns(fd, CLONE_NEWNET) < 0) return throw_errno(env, "setns", errno);
+  return NULL;
+}
+
 /* ---- readability poller: pollStart(fd, callback) -> handle; pollStop(handle) ---- */
 
 typedef struct {
@@ -430,6 +443,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"closeFd", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pollStart", NULL, poll_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pollStop", NULL, poll_stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setNetns", NULL, set_netns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pollRef", NULL, poll_ref, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
