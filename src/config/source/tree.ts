@@ -17,6 +17,8 @@ export interface ConfigToken {
   readonly text: string;
   /** True when any part of the token came from a quoted string (script keywords care). */
   readonly quoted: boolean;
+  /** The token's source text before unquoting/unescaping (after `$NAME` expansion), when known. */
+  readonly raw?: string;
 }
 
 export interface ConfigNode {
