@@ -302,8 +302,7 @@ class Stepper {
   }
 
   timerFired(kind: TimerKind, generation: number): void {
-    const slot = this.s.timers[kind];
-    if (slot === undefined || slot.generation !== generation) return; // stale
+    if (this.s.timers[kind]?.generation !== generation) return; // stale (also filtered by step())
     delete (this.s.timers as Partial<Record<TimerKind, TimerSlot>>)[kind];
     const p = this.s.params;
     switch (kind) {
@@ -458,9 +457,12 @@ class Stepper {
 
 /** Applies one event. Pure: the input state is not modified. */
 export function step(inst: InstanceState, event: VrrpEvent, nowUs: number): StepResult {
+  if (inst.state === 'STOP') return { state: inst, effects: [] };
+  if (event.type === 'timerFired' && inst.timers[event.kind]?.generation !== event.generation) {
+    return { state: inst, effects: [] }; // stale or unknown timer
+  }
   const st = new Stepper(inst, nowUs);
   const s = st.s;
-  if (s.state === 'STOP') return { state: inst, effects: [] };
   switch (event.type) {
     case 'start':
       st.start();
