@@ -12,6 +12,7 @@
  * 86 bytes in total. Pure.
  */
 import { ipv6MulticastMac, ipv6ToBytes, macToBytes } from './addresses.js';
+import { onesComplementSum } from './checksum.js';
 
 export const ETHERTYPE_IPV6 = 0x86dd;
 export const ICMPV6_NEIGHBOR_ADVERT = 136;
@@ -34,15 +35,6 @@ export interface UnsolicitedNaParams {
 }
 
 const toIpv6 = (a: string | Uint8Array): Uint8Array => (typeof a === 'string' ? ipv6ToBytes(a) : a);
-
-/** One's-complement sum of 16-bit big-endian words (odd trailing byte padded with zero). */
-export function onesComplementSum(bytes: Uint8Array, initial = 0): number {
-  let sum = initial;
-  for (let i = 0; i + 1 < bytes.length; i += 2) sum += ((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0);
-  if (bytes.length % 2 === 1) sum += (bytes[bytes.length - 1] ?? 0) << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return sum;
-}
 
 /** ICMPv6 checksum (RFC 4443 §2.3): pseudo-header (src, dst, upper-layer length, next header 58). */
 export function icmpv6Checksum(src: Uint8Array, dst: Uint8Array, icmp: Uint8Array): number {

@@ -353,7 +353,7 @@ static void poller_ready(uv_poll_t *h, int status, int events) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value cb, recv, arg;
   napi_get_reference_value(env, p->callback, &cb);
-  napi_get_undefined(env, &recv);
+  napi_get_global(env, &recv); /* MakeCallback needs an object receiver */
   napi_create_int32(env, status, &arg);
   napi_status st = napi_make_callback(env, p->async, recv, cb, 1, &arg, NULL);
   if (st == napi_pending_exception) {
