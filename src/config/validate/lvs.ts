@@ -1,0 +1,96 @@
+/**
+ * Virtual server completion checks (the checker process's validation): real/sorry server address
+ * family against the virtual server, virtual servers left without real servers, the scheduler and
+ * forwarding-method defaults keepalived reports applying, duplicated real servers, and ports on
+ * real servers of fwmark services.
+ */
+import type { DiagnosticSink } from '../../core/diagnostics.js';
+import type { AddressFamily, KeepalivedConfig, RealServer, SourcePos, VirtualServer } from '../model.js';
+import { ValidateCode as C } from './codes.js';
+
+/** Which virtual servers configured a scheduler / forwarding method (keyed by `file:line`). */
+export interface LvsExplicitSettings {
+  readonly schedulerAt: ReadonlySet<string>;
+  readonly forwardingAt: ReadonlySet<string>;
+}
+
+export function posKey(pos: SourcePos): string {
+  return `${pos.file}:${String(pos.line)}`;
+}
+
+function protoText(vs: VirtualServer): string {
+  return vs.protocol.toLowerCase();
+}
+
+/** keepalived's `[addr]:proto:port` / `FWM n` naming of a virtual server. */
+export function vsName(vs: VirtualServer): string {
+  switch (vs.target.kind) {
+    case 'ip':
+      return `[${vs.target.address}]:${protoText(vs)}:${String(vs.target.port)}`;
+    case 'fwmark':
+      return `FWM ${String(vs.target.fwmark)}`;
+    case 'group':
+      return `GROUP ${vs.target.group.name}`;
+  }
+}
+
+function vsFamily(vs: VirtualServer): AddressFamily | null {
+  if (vs.target.kind === 'ip') return vs.target.family;
+  if (vs.target.kind === 'fwmark') return vs.target.family ?? vs.ipFamily;
+  return vs.ipFamily;
+}
+
+function rsName(rs: RealServer, proto: string): string {
+  return `[${rs.address}]:${proto}:${String(rs.port)}`;
+}
+
+export function validateVirtualServers(cfg: KeepalivedConfig, sink: DiagnosticSink, explicit: LvsExplicitSettings | null): void {
+  for (const vs of cfg.virtualServers) {
+    const family = vsFamily(vs);
+    const kept: RealServer[] = [];
+    for (const rs of vs.realServers) {
+      if (family !== null && rs.family !== family) {
+        sink.error(C.LVS_RS_FAMILY, `Address family of virtual server and real server ${rs.address} don't match - skipping real server.`, rs.pos, 'real_server');
+        continue;
+      }
+      kept.push(rs);
+    }
+    if (vs.sorryServer !== null && family !== null && vs.sorryServer.family !== family)
+      sink.error(
+        C.LVS_SORRY_FAMILY,
+        `Address family of virtual server and sorry server ${vs.sorryServer.address} don't match - skipping sorry server.`,
+        vs.sorryServer.pos,
+        'sorry_server',
+      );
+
+    const name = vsName(vs);
+    if (kept.length === 0) {
+      sink.error(C.LVS_NO_REAL_SERVERS, `Virtual server ${name} has no real servers - ignoring`, vs.pos, 'virtual_server');
+      continue;
+    }
+    if (explicit !== null) {
+      if (!explicit.schedulerAt.has(posKey(vs.pos)))
+        sink.error(C.LVS_NO_SCHEDULER, `Virtual server ${name}: no scheduler set, setting default '${vs.lvsSched}'`, vs.pos, 'lvs_sched');
+      if (!explicit.forwardingAt.has(posKey(vs.pos)))
+        sink.error(C.LVS_NO_FORWARDING, `Virtual server ${name}: no forwarding method set, setting default ${vs.forwarding.method}`, vs.pos, 'lvs_method');
+    }
+
+    const proto = vs.target.kind === 'fwmark' ? 'none' : protoText(vs);
+    const seen = new Set<string>();
+    for (const rs of kept) {
+      if (vs.target.kind === 'fwmark' && rs.port !== 0)
+        sink.error(
+          C.LVS_FWMARK_RS_PORT,
+          `WARNING - fwmark virtual server ${name}, real server ${rsName(rs, proto)} has port specified - clearing`,
+          rs.pos,
+          'real_server',
+        );
+      const key = `${rs.address}\u0000${vs.target.kind === 'fwmark' ? 0 : rs.port}`;
+      if (seen.has(key)) {
+        sink.error(C.LVS_RS_DUPLICATE, `VS ${name}: real server ${rsName(rs, proto)} is duplicated - removing second rs`, rs.pos, 'real_server');
+        continue;
+      }
+      seen.add(key);
+    }
+  }
+}

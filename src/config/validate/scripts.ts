@@ -1,0 +1,203 @@
+/**
+ * Script checks (keepalived's check_script_secure pass plus the default-user lookup):
+ *  - which user runs each script: its own `user`, else `script_user`, else `keepalived_script` if it
+ *    exists, else root — but with `enable_script_security` a script with no usable non-root default
+ *    is removed;
+ *  - whether the program exists (a missing vrrp_script program disables the script; missing notify /
+ *    MISC_CHECK programs are silently not run);
+ *  - with `enable_script_security`, whether any component of the path is writable by someone other
+ *    than root / the script user (tracked scripts are then disabled);
+ *  - finally, scripts in use without `enable_script_security` are a SECURITY VIOLATION (exit 6).
+ * Without a HostView only the last, configuration-only rule applies.
+ */
+import type { DiagnosticSink } from '../../core/diagnostics.js';
+import type { HostView } from '../../io/host/types.js';
+import type { KeepalivedConfig, ScriptSpec } from '../model.js';
+import { ValidateCode as C } from './codes.js';
+
+type Side = 'vrrp' | 'check' | 'startStop';
+type Kind = 'vrrp_script' | 'notify' | 'misc' | 'other';
+
+interface ScriptUse {
+  readonly spec: ScriptSpec;
+  readonly side: Side;
+  readonly kind: Kind;
+  /** vrrp_script name, for messages. */
+  readonly name: string | null;
+  /** vrrp_script referenced by an instance or sync group. */
+  readonly tracked: boolean;
+}
+
+const DEFAULT_SCRIPT_USER = 'keepalived_script';
+const S_IWGRP = 0o020;
+const S_IWOTH = 0o002;
+const S_ISVTX = 0o1000;
+
+function collectScripts(cfg: KeepalivedConfig): ScriptUse[] {
+  const uses: ScriptUse[] = [];
+  const add = (spec: ScriptSpec | null, side: Side, kind: Kind, name: string | null = null, tracked = false): void => {
+    if (spec !== null && spec.argv.length > 0) uses.push({ spec, side, kind, name, tracked });
+  };
+  const trackedNames = new Set<string>();
+  for (const vi of cfg.vrrpInstances) for (const t of vi.trackScripts) trackedNames.add(t.name);
+  for (const sg of cfg.syncGroups) for (const t of sg.trackScripts) trackedNames.add(t.name);
+
+  for (const s of cfg.vrrpScripts) add(s.script, 'vrrp', 'vrrp_script', s.name, trackedNames.has(s.name));
+  for (const vi of cfg.vrrpInstances) {
+    const n = vi.notify;
+    for (const spec of [n.master, n.backup, n.fault, n.stop, n.generic, n.deleted, n.masterRxLowerPri]) add(spec, 'vrrp', 'notify');
+  }
+  for (const sg of cfg.syncGroups) {
+    const n = sg.notify;
+    for (const spec of [n.master, n.backup, n.fault, n.stop, n.generic]) add(spec, 'vrrp', 'notify');
+  }
+  const g = cfg.globalDefs;
+  add(g.notifyFifoScript, 'vrrp', 'notify');
+  add(g.vrrpNotifyFifoScript, 'vrrp', 'notify');
+  add(g.lvsNotifyFifoScript, 'check', 'notify');
+  for (const vs of cfg.virtualServers) {
+    add(vs.quorumUp, 'check', 'other');
+    add(vs.quorumDown, 'check', 'other');
+    for (const rs of vs.realServers) {
+      add(rs.notifyUp, 'check', 'other');
+      add(rs.notifyDown, 'check', 'other');
+      for (const ck of rs.checkers) if (ck.kind === 'MISC_CHECK') add(ck.miscPath, 'check', 'misc');
+    }
+  }
+  add(g.startupScript, 'startStop', 'other');
+  add(g.shutdownScript, 'startStop', 'other');
+  return uses;
+}
+
+/** Absolute path of the program keepalived would exec, null when there is none. */
+export function resolveProgram(host: HostView, argv0: string): string | null {
+  if (argv0.includes('/')) return host.stat(argv0) !== null ? argv0 : null;
+  for (const dir of host.searchPath) {
+    const candidate = `${dir}/${argv0}`;
+    const st = host.stat(candidate);
+    if (st !== null && st.isFile && (st.mode & 0o111) !== 0) return candidate;
+  }
+  return null;
+}
+
+/** True when a component of `path` could be modified by someone other than root / `uid` / `gid`. */
+export function isInsecurePath(host: HostView, path: string, uid: number, gid: number): boolean {
+  const real = host.realpath(path) ?? path;
+  const parts = real.split('/').filter((p) => p !== '');
+  const prefixes = ['/'];
+  let acc = '';
+  for (const p of parts) {
+    acc += `/${p}`;
+    prefixes.push(acc);
+  }
+  for (const p of prefixes) {
+    const st = host.stat(p);
+    if (st === null) continue;
+    if (st.uid !== 0 && st.uid !== uid) return true;
+    if ((st.mode & S_IWOTH) !== 0 && !(st.isDirectory && (st.mode & S_ISVTX) !== 0)) return true;
+    if ((st.mode & S_IWGRP) !== 0 && st.gid !== 0 && st.gid !== gid) return true;
+  }
+  return false;
+}
+
+export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, sink: DiagnosticSink): void {
+  const g = cfg.globalDefs;
+  const security = g.enableScriptSecurity;
+
+  // The default script user.
+  let defaultUid: number | null = 0;
+  let defaultGid = 0;
+  if (g.scriptUser !== null) {
+    if (host !== null) {
+      const u = host.userByName(g.scriptUser.user);
+      const grp = g.scriptUser.group !== null ? host.groupByName(g.scriptUser.group) : null;
+      if (u === null || (g.scriptUser.group !== null && grp === null)) {
+        sink.error(C.SCRIPT_USER_MISSING, 'Error setting global script uid/gid', g.scriptUser.pos, 'script_user');
+      } else {
+        defaultUid = u.uid;
+        defaultGid = grp?.gid ?? u.gid;
+      }
+    }
+  } else if (host !== null) {
+    const u = host.userByName(DEFAULT_SCRIPT_USER);
+    if (u !== null) {
+      defaultUid = u.uid;
+      defaultGid = u.gid;
+    } else if (security) {
+      defaultUid = null; // scripts without their own user cannot be run
+    }
+  }
+
+  const used: Record<Side, { count: number; insecure: boolean }> = {
+    vrrp: { count: 0, insecure: false },
+    check: { count: 0, insecure: false },
+    startStop: { count: 0, insecure: false },
+  };
+  let reportedDefaultUser = false;
+  const removedScripts = new Set<string>();
+
+  for (const use of collectScripts(cfg)) {
+    const { spec } = use;
+    let uid = defaultUid;
+    let gid = defaultGid;
+    if (spec.user !== null && host !== null) {
+      const u = host.userByName(spec.user);
+      if (u === null) {
+        sink.error(C.SCRIPT_USER_MISSING, `Unable to set uid for script ${spec.commandLine} - user ${spec.user} does not exist`, spec.pos, 'user');
+        continue;
+      }
+      uid = u.uid;
+      gid = spec.group !== null ? (host.groupByName(spec.group)?.gid ?? u.gid) : u.gid;
+    }
+    if (uid === null) {
+      if (!reportedDefaultUser) {
+        sink.error(C.SCRIPT_DEFAULT_USER, `Unable to set default user ${DEFAULT_SCRIPT_USER} for script`, spec.pos, 'script_user');
+        reportedDefaultUser = true;
+      }
+      if (use.kind === 'vrrp_script' && use.name !== null) {
+        sink.error(C.SCRIPT_USER_REMOVED, `Unable to set default user for vrrp script ${use.name} - removing`, spec.pos, 'script');
+        removedScripts.add(use.name);
+      } else if (use.kind === 'misc') {
+        sink.error(C.SCRIPT_USER_REMOVED, `Unable to set default user for misc script '${spec.commandLine}' - removing`, spec.pos, 'misc_path');
+      }
+      continue;
+    }
+
+    if (host !== null) {
+      const argv0 = spec.argv[0] ?? '';
+      const program = resolveProgram(host, argv0);
+      if (program === null) {
+        if (use.kind === 'vrrp_script' && use.name !== null)
+          sink.error(C.SCRIPT_NOT_FOUND, `Disabling track script ${use.name} since not found/accessible`, spec.pos, 'script');
+        continue;
+      }
+      const insecure = isInsecurePath(host, program, uid, gid);
+      if (insecure && security) {
+        if (use.kind === 'vrrp_script' && use.name !== null && use.tracked)
+          sink.error(C.SCRIPT_INSECURE, `Disabling track script ${use.name} due to insecure`, spec.pos, 'script');
+        continue;
+      }
+      if (insecure) used[use.side].insecure = true;
+    }
+    used[use.side].count++;
+  }
+
+  // References to vrrp_scripts removed above.
+  if (removedScripts.size > 0) {
+    for (const vi of cfg.vrrpInstances)
+      for (const t of vi.trackScripts)
+        if (removedScripts.has(t.name)) sink.error(C.SCRIPT_USER_REMOVED, `(${vi.name}) track script ${t.name} not found, ignoring...`, t.pos, 'track_script');
+  }
+
+  if (security) return;
+  const suffix = (side: Side): string => (used[side].insecure ? ' There are insecure scripts.' : '');
+  if (used.vrrp.count > 0)
+    sink.security(C.SCRIPT_SECURITY_DISABLED, `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${suffix('vrrp')}`);
+  if (used.check.count > 0)
+    sink.security(C.CHECK_SCRIPT_SECURITY_DISABLED, `SECURITY VIOLATION - check scripts are being executed but script_security not enabled.${suffix('check')}`);
+  if (used.startStop.count > 0)
+    sink.security(
+      C.START_STOP_SCRIPT_SECURITY_DISABLED,
+      `SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.${suffix('startStop')}`,
+    );
+}

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { DiagnosticSink, exitCodeFor } from '../../../src/core/diagnostics.js';
+import { ValidateCode, isInsecurePath, validateConfig } from '../../../src/config/validate/index.js';
+import { at, config, globalDefs, instance, script, vip, vrrpScript } from './model-helpers.js';
+import { fakeHost } from './fake-host.js';
+
+const trackedScript = (name: string) => [{ name, pos: at(12), weight: null, reverse: false }];
+
+describe('interface existence', () => {
+  it('warns per missing interface, then fails with "Non-existent interface"', () => {
+    const sink = new DiagnosticSink();
+    const vi = instance({ interface: { name: 'eth9', pos: at(6) }, trackInterfaces: [{ name: 'eth7', pos: at(8), weight: null, reverse: false }] });
+    validateConfig(config({ vrrpInstances: [vi] }), fakeHost({}), sink);
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.INTERFACE_MISSING, ValidateCode.TRACK_INTERFACE_MISSING, ValidateCode.BAD_INTERFACE]);
+    expect(sink.items[0]?.message).toBe("WARNING - interface eth9 for vrrp_instance VI_1 doesn't exist");
+    // keepalived's WARNING counts as an error (5) and masks CONFIG_BAD_IF (4).
+    expect(exitCodeFor(sink.items)).toBe(5);
+  });
+
+  it('checks VIP devices', () => {
+    const sink = new DiagnosticSink();
+    validateConfig(config({ vrrpInstances: [instance({ virtualIpAddresses: [vip('10.0.0.1', 10, { dev: 'eth5' })] })] }), fakeHost({}), sink);
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.VIP_INTERFACE_MISSING, ValidateCode.BAD_INTERFACE]);
+  });
+
+  it('skips interface checks with dynamic_interfaces or without a host', () => {
+    const vi = instance({ interface: { name: 'eth9', pos: at(6) } });
+    const dyn = new DiagnosticSink();
+    validateConfig(config({ globalDefs: globalDefs({ dynamicInterfaces: true }), vrrpInstances: [vi] }), fakeHost({}), dyn);
+    expect(dyn.items).toEqual([]);
+    const none = new DiagnosticSink();
+    validateConfig(config({ vrrpInstances: [vi] }), null, none);
+    expect(none.items).toEqual([]);
+  });
+});
+
+describe('script security', () => {
+  const files = { '/bin/true': { mode: 0o755 }, '/tmp/w': { mode: 0o777, dir: true }, '/tmp/w/s.sh': { mode: 0o755 } };
+
+  it('reports scripts without enable_script_security as a security problem (exit 6)', () => {
+    const sink = new DiagnosticSink();
+    validateConfig(config({ vrrpScripts: [vrrpScript('chk', '/bin/true')], vrrpInstances: [instance({ trackScripts: trackedScript('chk') })] }), fakeHost({ files }), sink);
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.SCRIPT_SECURITY_DISABLED]);
+    expect(exitCodeFor(sink.items)).toBe(6);
+  });
+
+  it('applies the configuration-only rule without a host view', () => {
+    const sink = new DiagnosticSink();
+    const vi = instance({ notify: { ...instance().notify, master: script('/usr/local/bin/notify.sh master') } });
+    validateConfig(config({ vrrpInstances: [vi] }), null, sink);
+    expect(exitCodeFor(sink.items)).toBe(6);
+  });
+
+  it('disables a vrrp_script whose program does not exist, silently skips a missing notify script', () => {
+    const sink = new DiagnosticSink();
+    const vi = instance({ trackScripts: trackedScript('chk'), notify: { ...instance().notify, master: script('/nonexistent/notify') } });
+    validateConfig(config({ vrrpScripts: [vrrpScript('chk', '/nonexistent/check')], vrrpInstances: [vi] }), fakeHost({ files }), sink);
+    expect(sink.items.map((d) => d.message)).toEqual(['Disabling track script chk since not found/accessible']);
+    expect(exitCodeFor(sink.items)).toBe(5);
+  });
+
+  it('with enable_script_security, disables tracked scripts in world-writable directories', () => {
+    const sink = new DiagnosticSink();
+    const g = globalDefs({ enableScriptSecurity: true, scriptUser: { user: 'root', group: null, pos: at(2) } });
+    validateConfig(
+      config({ globalDefs: g, vrrpScripts: [vrrpScript('chk', '/tmp/w/s.sh')], vrrpInstances: [instance({ trackScripts: trackedScript('chk') })] }),
+      fakeHost({ files }),
+      sink,
+    );
+    expect(sink.items.map((d) => d.message)).toEqual(['Disabling track script chk due to insecure']);
+  });
+
+  it('with enable_script_security and no keepalived_script user, removes scripts lacking a user', () => {
+    const sink = new DiagnosticSink();
+    const g = globalDefs({ enableScriptSecurity: true });
+    validateConfig(
+      config({ globalDefs: g, vrrpScripts: [vrrpScript('chk', '/bin/true')], vrrpInstances: [instance({ trackScripts: trackedScript('chk') })] }),
+      fakeHost({ files }),
+      sink,
+    );
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.SCRIPT_DEFAULT_USER, ValidateCode.SCRIPT_USER_REMOVED, ValidateCode.SCRIPT_USER_REMOVED]);
+    expect(exitCodeFor(sink.items)).toBe(5);
+  });
+
+  it('uses keepalived_script as default user when it exists', () => {
+    const sink = new DiagnosticSink();
+    const g = globalDefs({ enableScriptSecurity: true });
+    const users = [
+      { name: 'root', uid: 0, gid: 0 },
+      { name: 'keepalived_script', uid: 990, gid: 990 },
+    ];
+    validateConfig(
+      config({ globalDefs: g, vrrpScripts: [vrrpScript('chk', '/bin/true')], vrrpInstances: [instance({ trackScripts: trackedScript('chk') })] }),
+      fakeHost({ files, users }),
+      sink,
+    );
+    expect(sink.items).toEqual([]);
+  });
+
+  it('reports a script_user that does not exist', () => {
+    const sink = new DiagnosticSink();
+    validateConfig(config({ globalDefs: globalDefs({ scriptUser: { user: 'nobody_here', group: null, pos: at(3) } }) }), fakeHost({}), sink);
+    expect(sink.items.map((d) => d.message)).toEqual(['Error setting global script uid/gid']);
+  });
+
+  it('finds commands without a slash on the search path', () => {
+    const sink = new DiagnosticSink();
+    validateConfig(config({ vrrpScripts: [vrrpScript('chk', 'true')], vrrpInstances: [instance({ trackScripts: trackedScript('chk') })] }), fakeHost({ files }), sink);
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.SCRIPT_SECURITY_DISABLED]);
+  });
+
+  it('judges path security by owner, world/group write bits and the sticky bit', () => {
+    const host = fakeHost({
+      files: {
+        '/bin/true': { mode: 0o755 },
+        '/tmp/ok.sh': { mode: 0o755 },
+        '/tmp/ww.sh': { mode: 0o757 },
+        '/tmp/nobody.sh': { mode: 0o755, uid: 65534 },
+        '/g': { mode: 0o775, dir: true, gid: 100 },
+        '/g/s.sh': { mode: 0o755 },
+      },
+    });
+    expect(isInsecurePath(host, '/bin/true', 0, 0)).toBe(false);
+    expect(isInsecurePath(host, '/tmp/ok.sh', 0, 0)).toBe(false);
+    expect(isInsecurePath(host, '/tmp/ww.sh', 0, 0)).toBe(true);
+    expect(isInsecurePath(host, '/tmp/nobody.sh', 0, 0)).toBe(true);
+    expect(isInsecurePath(host, '/tmp/nobody.sh', 65534, 0)).toBe(false);
+    expect(isInsecurePath(host, '/g/s.sh', 0, 0)).toBe(true);
+  });
+});
