@@ -42,6 +42,8 @@ export interface KtsNative {
   pollRef(handle: NativePollHandle, ref: boolean): void;
   /** setns(fd, CLONE_NEWNET) for the calling thread (fd of /run/netns/NAME or /proc/…/ns/net). */
   setNetns(fd: number): void;
+  /** mkfifo(path, mode); throws EEXIST if the path exists. */
+  mkfifo(path: string, mode: number): void;
 }
 
 /** Error thrown by the addon: `code` is the errno name (EPERM, ENODEV, …), `syscall` the call. */

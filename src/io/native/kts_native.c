@@ -10,6 +10,7 @@
  *    recvfrom() and drops them, so the IPv6 advert socket lives here (send side included, so one fd
  *    serves both directions as keepalived does).
  *  - A libuv readability poller for such an fd, calling back into JavaScript.
+ *  - mkfifo() for notify_fifo (Node.js has no binding for it).
  *  - setns(CLONE_NEWNET) for the calling (main) thread, so sockets can be opened inside a named
  *    network namespace (keepalived's `net_namespace`; the netns integration tests). Sockets keep
  *    the namespace they were created in.
@@ -30,6 +31,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 
@@ -324,6 +326,19 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* mkfifo(path, mode): throws EEXIST if the path exists. */
+static napi_value make_fifo(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  char path[4096];
+  size_t n;
+  int32_t mode;
+  if (get_args(env, info, 2, argv) || get_i32(env, argv[1], &mode)) return NULL;
+  if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &n) != napi_ok || n >= sizeof path - 1)
+    return throw_type(env, "expected a path");
+  if (mkfifo(path, (mode_t)mode) < 0) return throw_errno(env, "mkfifo", errno);
+  return NULL;
+}
+
 /* setNetns(fd): move the calling thread into the network namespace open at fd. */
 static napi_value set_netns(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -443,6 +458,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"closeFd", NULL, close_fd, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pollStart", NULL, poll_start, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pollStop", NULL, poll_stop, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"mkfifo", NULL, make_fifo, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setNetns", NULL, set_netns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pollRef", NULL, poll_ref, NULL, NULL, NULL, napi_enumerable, NULL},
   };
