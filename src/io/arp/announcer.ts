@@ -3,8 +3,9 @@
  * (garp-frame.ts, una-frame.ts) and paces them per interface the way keepalived's
  * `vrrp_garp_interval` / `vrrp_gna_interval` do: at most one gratuitous ARP per garp interval and one
  * NA per gna interval on each interface (ARP and NA are paced independently); with an interval of 0
- * everything is sent at once, synchronously. A burst is `repeat` rounds over all addresses
- * (round-robin, so every VIP is announced once before any is repeated). The timing of the bursts
+ * everything is sent at once, synchronously. A burst sends each address `repeat` times in a row,
+ * address after address — the order keepalived 2.2.7 uses (seen on the wire with
+ * vrrp_garp_interval 0.2: .100, .100, .101, .101). The timing of the bursts
  * themselves (garp_master_delay, _repeat, _refresh) is the FSM's business; this module only moves
  * and paces frames. Time and I/O are injected (AnnouncerClock, FrameSender).
  */
@@ -34,7 +35,7 @@ export interface AnnounceRequest {
   readonly sourceMac: string;
   readonly ipv4: readonly string[];
   readonly ipv6: readonly string[];
-  /** Rounds (garp_master_repeat); values < 1 send nothing. */
+  /** Frames per address (garp_master_repeat); values < 1 send nothing. */
   readonly repeat: number;
   /** Router flag in NAs (interface forwards IPv6). */
   readonly router: boolean;
@@ -94,13 +95,15 @@ export class GarpAnnouncer {
   /** Queue (and, when the lane is idle, send at once) one burst. Never throws on send errors. */
   announce(req: AnnounceRequest): void {
     if (this.#closed) return;
-    for (let round = 0; round < req.repeat; round++) {
-      for (const address of req.ipv4) {
-        const frame = buildGratuitousArp({ sourceMac: req.sourceMac, address });
+    for (const address of req.ipv4) {
+      const frame = buildGratuitousArp({ sourceMac: req.sourceMac, address });
+      for (let i = 0; i < req.repeat; i++) {
         this.#enqueue({ owner: req.owner, kind: 'garp', ifindex: req.ifindex, address, frame });
       }
-      for (const address of req.ipv6) {
-        const frame = buildUnsolicitedNa({ sourceMac: req.sourceMac, address, router: req.router });
+    }
+    for (const address of req.ipv6) {
+      const frame = buildUnsolicitedNa({ sourceMac: req.sourceMac, address, router: req.router });
+      for (let i = 0; i < req.repeat; i++) {
         this.#enqueue({ owner: req.owner, kind: 'una', ifindex: req.ifindex, address, frame });
       }
     }

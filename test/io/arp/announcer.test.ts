@@ -54,14 +54,14 @@ const base = {
 } as const;
 
 describe('GarpAnnouncer', () => {
-  it('sends repeat rounds over all addresses at once when not paced', () => {
+  it('sends each address repeat times in a row, all at once when not paced (keepalived order)', () => {
     const clock = new FakeClock();
     const sender = new RecordingSender(clock);
     const a = new GarpAnnouncer({ sender, clock });
     a.announce({ ...base, ipv4: ['10.0.0.1', '10.0.0.2'], ipv6: ['fd00::1'], repeat: 2 });
     expect(sender.sent.map((s) => `${s.kind}:${s.target}`)).toEqual([
-      'garp:10.0.0.1', 'garp:10.0.0.2', 'una:fd000000000000000000000000000001',
-      'garp:10.0.0.1', 'garp:10.0.0.2', 'una:fd000000000000000000000000000001',
+      'garp:10.0.0.1', 'garp:10.0.0.1', 'garp:10.0.0.2', 'garp:10.0.0.2',
+      'una:fd000000000000000000000000000001', 'una:fd000000000000000000000000000001',
     ]);
     expect(a.stats()).toEqual({ garpSent: 4, unaSent: 2, sendErrors: 0, queued: 0 });
   });
@@ -105,6 +105,7 @@ describe('GarpAnnouncer', () => {
     expect(a.stats().queued).toBe(1);
     clock.advance(1_000_000);
     expect(sender.sent.map((s) => s.target)).toEqual(['10.0.0.1', '10.0.0.9']);
+    expect(a.stats().garpSent).toBe(2);
   });
 
   it('counts send errors, reports them and carries on', () => {
