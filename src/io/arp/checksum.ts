@@ -1,5 +1,5 @@
 /**
- * RFC 1071 Internet checksum arithmetic shared by the ICMPv6 (NA) and IPv4 header builders. Pure.
+ * RFC 1071 Internet checksum arithmetic for the ICMPv6 (NA) builder. Pure.
  */
 
 /** One's-complement sum of 16-bit big-endian words (odd trailing byte padded with zero). */

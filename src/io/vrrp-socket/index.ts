@@ -8,8 +8,6 @@ import type { AdvertTransport, AdvertTransportOptions } from './types.js';
 
 export * from './types.js';
 export * from './constants.js';
-export { buildIpv4Header, IPV4_HEADER_LENGTH } from './ipv4-header.js';
-export type { Ipv4HeaderFields } from './ipv4-header.js';
 export { Ipv4AdvertTransport } from './ipv4-transport.js';
 export { Ipv6AdvertTransport } from './ipv6-transport.js';
 

@@ -1,7 +1,8 @@
 /**
  * IPv4 advert transport over the raw-socket package (IP protocol 112), matching what keepalived
  * 2.2.7 does on the wire: one raw socket with IP_HDRINCL — we write the IPv4 header ourselves
- * (ipv4-header.ts: TOS 0xC0, TTL 255 or unicast_ttl, incrementing identification, no DF) — bound to
+ * (the codec's buildIpv4Packet: TOS 0xC0, TTL 255 or unicast_ttl, no DF) with an identification
+ * counter per transport starting at 1, as keepalived's captured adverts show — bound to
  * the interface (SO_BINDTODEVICE), multicast sent via IP_MULTICAST_IF (ip_mreqn with the ifindex),
  * IP_MULTICAST_LOOP 0, IP_MULTICAST_ALL 0 and a group join on that interface (IP_ADD_MEMBERSHIP).
  * Received datagrams include the IPv4 header, so TTL and destination are read from it; raw-socket
@@ -16,12 +17,13 @@ import {
   IPPROTO_IP, IPPROTO_VRRP, IP_ADD_MEMBERSHIP, IP_HDRINCL, IP_MULTICAST_ALL, IP_MULTICAST_IF,
   IP_MULTICAST_LOOP, IP_MULTICAST_TTL, SOL_SOCKET, SO_BINDTODEVICE, SO_RCVBUF, VRRP_MCAST_GROUP4, VRRP_TTL,
 } from './constants.js';
-import { buildIpv4Header, IPV4_HEADER_LENGTH } from './ipv4-header.js';
+import { buildIpv4Packet } from '../../vrrp/packet/index.js';
 import { cInt, ifnameOption, ipMreqn } from './sockopt.js';
 import { TransportError } from './types.js';
 import type { AdvertTransport, AdvertTransportOptions, SendOutcome } from './types.js';
 
 const RECEIVE_BUFFER_BYTES = 4096;
+const IPV4_HEADER_LENGTH = 20;
 
 export class Ipv4AdvertTransport implements AdvertTransport {
   readonly family = 4 as const;
@@ -122,10 +124,12 @@ export class Ipv4AdvertTransport implements AdvertTransport {
       return Promise.reject(new TransportError('KTS_VRRP_SOCKET_CONFIG', `not an IPv4 address: ${destination}`));
     }
     this.#identification = (this.#identification + 1) & 0xffff;
-    const header = buildIpv4Header({
-      source: this.#source, destination, payloadLength: payload.length, identification: this.#identification, ttl: this.#ttl,
-    });
-    const datagram = Buffer.concat([header, payload]);
+    let datagram: Buffer;
+    try {
+      datagram = buildIpv4Packet(payload, { src: this.#source, dst: destination, id: this.#identification, ttl: this.#ttl });
+    } catch (err) {
+      return Promise.reject(new TransportError('KTS_VRRP_SOCKET_SEND', `advert to ${destination}: ${String(err)}`, { cause: err }));
+    }
     return new Promise((resolve, reject) => {
       this.#socket.send(datagram, 0, datagram.length, destination, (error, bytes) => {
         if (error) {
