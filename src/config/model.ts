@@ -540,11 +540,17 @@ export interface VirtualServer {
   readonly pos: SourcePos;
   readonly target: VirtualServerTarget;
   readonly ipFamily: AddressFamily | null;
-  /** `lvs_sched` / `lb_algo`, default 'wlc'. */
+  /** `lvs_sched` / `lb_algo`, default 'wlc' (keepalived reports a missing scheduler when validating). */
   readonly lvsSched: string;
+  /** Always set by buildModel (optional only so hand-made models stay valid). */
+  readonly lvsSchedConfigured?: boolean;
   readonly schedFlags: readonly string[];
+  /** Default NAT (keepalived reports a missing forwarding method when validating). */
   readonly forwarding: LvsForwarding;
+  readonly forwardingConfigured?: boolean;
+  /** Default UDP: keepalived reports "no protocol set - defaulting to UDP" for address services. */
   readonly protocol: LvsProtocol;
+  readonly protocolConfigured?: boolean;
   /** null = no persistence; bare keyword = 360 s. */
   readonly persistenceTimeoutSec: number | null;
   readonly persistenceGranularity: string | null;

@@ -36,7 +36,8 @@ import { BuildCodes, handlers, walkBlock, type BuildContext, type Handler, type 
 import { parseBool, parseIp, parseIpPrefix, parseScript, parseTimerUs, parseUnsigned, TIMER_MAX_US, UINT_MAX, US_PER_SEC } from './values.js';
 
 const LVS_SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
-const IPVS_WEIGHT_LIMIT = 65535;
+/** keepalived ip_vs.h: IPVS_WEIGHT_LIMIT = IPVS_WEIGHT_MAX = INT32_MAX. */
+const IPVS_WEIGHT_LIMIT = 2147483647;
 const IPVS_FWMARK_MAX = UINT_MAX;
 const LVS_MAX_TIMEOUT = 86400 * 31;
 
@@ -771,6 +772,7 @@ const vsHandlers = handlers<VsDraft>({
     if (a === undefined) return;
     if (!LVS_SCHEDULERS.has(a)) return ctx.error(node, BuildCodes.INVALID_VALUE, `Invalid lvs_scheduler '${a}' - ignoring`);
     vs.v.lvsSched = a;
+    vs.v.lvsSchedConfigured = true;
   },
   hashed: (_ctx, node, vs) => void vs.sched.add(node.keyword),
   ops: (_ctx, node, vs) => void vs.sched.add(node.keyword),
@@ -783,7 +785,9 @@ const vsHandlers = handlers<VsDraft>({
   'mh-fallback': (_ctx, node, vs) => void vs.sched.add(node.keyword),
   lvs_method: (ctx, node, vs) => {
     const f = parseForwarding(ctx, node, 'virtual');
-    if (f !== undefined) vs.v.forwarding = f;
+    if (f === undefined) return;
+    vs.v.forwarding = f;
+    vs.v.forwardingConfigured = true;
   },
   persistence_engine: (ctx, node, vs) => {
     const a = ctx.arg(node, 1);
@@ -807,8 +811,10 @@ const vsHandlers = handlers<VsDraft>({
     const a = ctx.arg(node, 1);
     if (a === undefined) return;
     const up = a.toUpperCase();
-    if (up === 'TCP' || up === 'UDP' || up === 'SCTP') vs.v.protocol = up;
-    else ctx.error(node, BuildCodes.INVALID_VALUE, `Unknown protocol ${a} - ignoring`);
+    if (up === 'TCP' || up === 'UDP' || up === 'SCTP') {
+      vs.v.protocol = up;
+      vs.v.protocolConfigured = true;
+    } else ctx.error(node, BuildCodes.INVALID_VALUE, `Unknown protocol ${a} - ignoring`);
   },
   ha_suspend: (_ctx, _node, vs) => void (vs.v.haSuspend = true),
   smtp_alert: vsBool((vs, b) => (vs.v.smtpAlert = b), 'smtp_alert'),
@@ -912,9 +918,13 @@ export function buildVirtualServer(ctx: BuildContext, node: ConfigNode): Virtual
       target,
       ipFamily: null,
       lvsSched: 'wlc',
+      lvsSchedConfigured: false,
       schedFlags: [],
       forwarding: NAT,
-      protocol: 'TCP',
+      forwardingConfigured: false,
+      // keepalived: an address service without `protocol` is reported and set to UDP (kernel default).
+      protocol: 'UDP',
+      protocolConfigured: false,
       persistenceTimeoutSec: null,
       persistenceGranularity: null,
       persistenceEngine: null,

@@ -243,9 +243,8 @@ const trackFileHandlers = handlers<FileState>({
 export function buildTrackFile(ctx: BuildContext, node: ConfigNode, declared: Declared): TrackFile | null {
   const name = ctx.arg(node, 1);
   if (name === undefined) return null;
-  if (node.keyword === 'vrrp_track_file') {
-    ctx.warning(node, BuildCodes.DEPRECATED, "Keyword 'vrrp_track_file' is deprecated - please use 'track_file'");
-  }
+  // keepalived 2.2.7 accepts the deprecated spelling silently: a note only.
+  if (node.keyword === 'vrrp_track_file') ctx.info(node, BuildCodes.DEPRECATED, "'vrrp_track_file' is deprecated - please use 'track_file'");
   const f: FileState = { name, pos: node.pos, file: null, weight: 1, weightReverse: false, initFile: null, legacyKeyword: node.keyword === 'vrrp_track_file', weightSet: false };
   walkBlock(ctx, node.children ?? [], trackFileKeywords, trackFileHandlers, f);
   if (f.file === null) {
