@@ -18,8 +18,9 @@
  *    (owner → MASTER);
  *  - GARP: burst of garp_master_repeat on becoming MASTER, a second after garp_master_delay, and
  *    garp_master_refresh bursts while MASTER.
- * Log phrases are keepalived's ("(VI_1) Entering MASTER STATE", …); each transition's log carries
- * its reason.
+ * Log phrases are keepalived's ("(VI_1) Entering MASTER STATE", "(VI_1) setting VIPs.",
+ * "(VI_1) sent 0 priority", …, checked against keepalived 2.2.7 in a netns); each transition's
+ * log effect carries its reason. Effect order matches keepalived's call order.
  */
 
 import { PRIORITY_OWNER, PRIORITY_STOP } from '../params.js';
@@ -190,6 +191,7 @@ class Stepper {
     // keepalived sends the advert first so the old master drops the VIPs before our GARPs.
     this.sendAdvert(this.s.effectivePriority);
     this.log('info', 'Entering MASTER STATE', reason);
+    this.log('info', 'setting VIPs.', reason);
     this.fx.push({ type: 'addVips' });
     this.s.vipsSet = true;
     this.garp(p.garp.masterRepeat, 'becomeMaster');
@@ -206,26 +208,26 @@ class Stepper {
     if (to === 'BACKUP') {
       this.log('info', 'Entering BACKUP STATE', reason);
       this.s.preemptUntilUs = null;
-    } else if (to === 'FAULT') {
-      this.log('info', 'Entering FAULT STATE', reason);
-      this.sendAdvert(PRIORITY_STOP);
     } else {
+      if (to === 'FAULT') this.log('info', 'Entering FAULT STATE', reason);
       this.sendAdvert(PRIORITY_STOP);
       this.log('info', 'sent 0 priority', reason);
     }
-    if (this.s.vipsSet) {
-      this.fx.push({ type: 'removeVips' });
-      this.s.vipsSet = false;
-    }
+    if (this.s.vipsSet) this.removeVips(reason);
     if (to === 'BACKUP') {
       this.armMasterDown();
       this.notify('BACKUP');
     } else if (to === 'FAULT') {
       this.notify('FAULT');
     } else {
-      this.log('info', 'Entering STOP STATE', reason);
       this.notify('STOP');
     }
+  }
+
+  removeVips(reason: string): void {
+    this.log('info', 'removing VIPs.', reason);
+    this.fx.push({ type: 'removeVips' });
+    this.s.vipsSet = false;
   }
 
   enterFault(reason: string): void {
@@ -260,7 +262,8 @@ class Stepper {
     const reasons = faultReasons(this.s);
     const faulted = reasons.length > 0;
     if (faulted && (this.s.state === 'BACKUP' || this.s.state === 'MASTER')) {
-      this.enterFault(`${cause}: ${reasons.join(', ')}`);
+      const detail = reasons.join(', ');
+      this.enterFault(detail.startsWith(cause) ? detail : `${cause}: ${detail}`);
     } else if (!faulted && this.s.state === 'FAULT') {
       this.leaveFault(`${cause}: fault cleared`);
     }
@@ -280,6 +283,8 @@ class Stepper {
 
   start(): void {
     if (this.s.state !== 'INIT') return;
+    // keepalived first removes any of our VIPs left over from a previous run.
+    this.removeVips('startup cleanup');
     const reasons = faultReasons(this.s);
     if (reasons.length > 0) {
       this.enterFault(`startup: ${reasons.join(', ')}`);
@@ -430,7 +435,12 @@ class Stepper {
       this.learnInterval(ev, 'new master');
       this.s.masterAddr = ev.srcAddr;
       this.s.masterPriority = ev.priority;
-      this.leaveMaster('BACKUP', `higher priority ${ev.priority} from ${ev.srcAddr}`);
+      this.leaveMaster(
+        'BACKUP',
+        ev.priority > ours
+          ? `higher priority ${ev.priority} from ${ev.srcAddr}`
+          : `equal priority ${ev.priority} from higher address ${ev.srcAddr}`,
+      );
     }
   }
 
@@ -498,7 +508,7 @@ export function step(inst: InstanceState, event: VrrpEvent, nowUs: number): Step
         const wasInit = s.state === 'INIT';
         st.transition('STOP', 'shutdown');
         if (!wasInit) {
-          st.log('info', 'Entering STOP STATE', 'shutdown');
+          st.log('debug', 'Stopping', 'shutdown');
           st.notify('STOP');
         }
       }

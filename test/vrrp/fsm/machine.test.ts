@@ -30,11 +30,12 @@ describe('startup', () => {
     const fx = d.feed({ type: 'start' });
     expect(d.state).toBe('MASTER');
     expect(fx.map((e) => e.type)).toEqual([
-      'transition', 'sendAdvert', 'log', 'addVips', 'sendGarpBurst', 'setTimer', 'notify', 'fifoLine', 'setTimer',
+      'log', 'removeVips', // leftover cleanup, as keepalived does at startup
+      'transition', 'sendAdvert', 'log', 'log', 'addVips', 'sendGarpBurst', 'setTimer', 'notify', 'fifoLine', 'setTimer',
     ]);
     expect(of(fx, 'sendAdvert')[0]).toEqual({ type: 'sendAdvert', priority: 255, adverIntervalCs: 100 });
     expect(of(fx, 'sendGarpBurst')[0]).toEqual({ type: 'sendGarpBurst', count: 5, reason: 'becomeMaster' });
-    expect(logs(fx)).toEqual(['(VI_1) Entering MASTER STATE']);
+    expect(logs(fx)).toEqual(['(VI_1) removing VIPs.', '(VI_1) Entering MASTER STATE', '(VI_1) setting VIPs.']);
     expect(of(fx, 'fifoLine')[0]!.line).toBe('INSTANCE "VI_1" MASTER 255\n');
   });
 
@@ -42,14 +43,14 @@ describe('startup', () => {
     const d = new Driver(params({ basePriority: 150, initialState: 'MASTER' }));
     const fx = d.feed({ type: 'start' });
     expect(d.state).toBe('BACKUP');
-    expect(logs(fx)).toEqual(['(VI_1) Entering BACKUP STATE (init)']);
+    expect(logs(fx)).toEqual(['(VI_1) removing VIPs.', '(VI_1) Entering BACKUP STATE (init)']);
     const mdi = 3_000_000 + Math.floor((106 * 1_000_000) / 256);
     expect(of(fx, 'setTimer')[0]).toMatchObject({ kind: 'masterDown', atUs: mdi });
     d.advanceTo(mdi - 1);
     expect(d.state).toBe('BACKUP');
     const fx2 = d.advanceTo(mdi);
     expect(d.state).toBe('MASTER');
-    expect(logs(fx2)).toEqual(['(VI_1) Receive advertisement timeout', '(VI_1) Entering MASTER STATE']);
+    expect(logs(fx2)).toEqual(['(VI_1) Receive advertisement timeout', '(VI_1) Entering MASTER STATE', '(VI_1) setting VIPs.']);
     expect(of(fx2, 'transition')[0]!.reason).toBe('master down timer expired');
   });
 
@@ -66,7 +67,7 @@ describe('startup', () => {
     expect(d.state).toBe('INIT');
     const fx = d.feed({ type: 'start' });
     expect(d.state).toBe('FAULT');
-    expect(logs(fx)).toEqual(['(VI_1) Entering FAULT STATE (init)']);
+    expect(logs(fx)).toEqual(['(VI_1) removing VIPs.', '(VI_1) Entering FAULT STATE (init)']);
     expect(of(fx, 'notify')[0]!.args).toEqual(['INSTANCE', 'VI_1', 'FAULT', '100']);
   });
 });
@@ -183,6 +184,7 @@ describe('MASTER receiving adverts', () => {
     expect(logs(fx)).toEqual([
       '(VI_1) Master received advert from 10.0.0.2 with higher priority 150, ours 100',
       '(VI_1) Entering BACKUP STATE',
+      '(VI_1) removing VIPs.',
     ]);
     expect(of(fx, 'cancelTimer').map((c) => c.kind)).toContain('adver');
     expect(of(fx, 'fifoLine')[0]!.line).toBe('INSTANCE "VI_1" BACKUP 100\n');
@@ -297,10 +299,10 @@ describe('FAULT', () => {
     const fx = d.feed({ type: 'trackingChanged', weightSum: 0, faultReasons: ['track_script chk down'], cause: 'track_script chk' });
     expect(d.state).toBe('FAULT');
     expect(fx.map((e) => e.type)).toEqual([
-      'cancelTimer', 'transition', 'log', 'sendAdvert', 'removeVips', 'notify', 'fifoLine',
+      'cancelTimer', 'transition', 'log', 'sendAdvert', 'log', 'log', 'removeVips', 'notify', 'fifoLine',
     ]);
     expect(of(fx, 'sendAdvert')[0]!.priority).toBe(0);
-    expect(of(fx, 'log')[0]!.reason).toBe('track_script chk: track_script chk down');
+    expect(of(fx, 'log')[0]!.reason).toBe('track_script chk down');
     // adverts are ignored in FAULT
     expect(d.feed(advert(50, '10.0.0.2'))).toEqual([]);
     const rec = d.feed({ type: 'trackingChanged', weightSum: 0, faultReasons: [], cause: 'track_script chk' });
