@@ -36,7 +36,7 @@ export interface VipSpec {
   readonly ifindex: number;
   /** When given, must match the address literal. */
   readonly family?: IpFamily;
-  /** IPv4 broadcast address (`brd`). */
+  /** IPv4 broadcast (`brd`): an address, `+` (host bits set) or `-` (host bits clear), as `ip addr` takes it. */
   readonly brd?: string;
   /** RT_SCOPE_* (default RT_SCOPE_UNIVERSE, "global"). */
   readonly scope?: number;
@@ -80,9 +80,14 @@ export function vipToAddrRequest(vip: VipSpec, proto?: number): AddrRequest | Ne
   }
   let broadcast: Uint8Array | undefined;
   if (vip.brd !== undefined) {
-    const b = parseIp(vip.brd);
-    if (ip.family !== 4 || b === undefined || b.family !== 4) return bad(`brd ${vip.brd} needs an IPv4 VIP and address`);
-    broadcast = b.bytes;
+    if (ip.family !== 4) return bad('brd needs an IPv4 VIP');
+    if (vip.brd === '+' || vip.brd === '-') {
+      broadcast = ipv4Broadcast(ip.bytes, prefixLen, vip.brd === '+');
+    } else {
+      const b = parseIp(vip.brd);
+      if (b === undefined || b.family !== 4) return bad(`brd ${vip.brd} is not an IPv4 address`);
+      broadcast = b.bytes;
+    }
   }
   if (vip.label !== undefined) {
     if (ip.family !== 4) return bad('labels exist only for IPv4 addresses');
@@ -115,6 +120,14 @@ export function vipToAddrRequest(vip: VipSpec, proto?: number): AddrRequest | Ne
     ...(preferredSec !== undefined ? { lifetimes: { preferredSec, validSec: INFINITY_LIFE_TIME } } : {}),
     ...(proto !== undefined ? { proto } : {}),
   };
+}
+
+/** The address with its host bits (beyond `prefixLen`) all set (`brd +`) or all cleared (`brd -`). */
+export function ipv4Broadcast(addr: Uint8Array, prefixLen: number, setHostBits: boolean): Uint8Array {
+  const n = (((addr[0] ?? 0) << 24) | ((addr[1] ?? 0) << 16) | ((addr[2] ?? 0) << 8) | (addr[3] ?? 0)) >>> 0;
+  const hostMask = prefixLen >= 32 ? 0 : 0xffffffff >>> prefixLen;
+  const b = (setHostBits ? n | hostMask : n & ~hostMask) >>> 0;
+  return Uint8Array.of(b >>> 24, (b >>> 16) & 0xff, (b >>> 8) & 0xff, b & 0xff);
 }
 
 /** Identity of an address in the kernel: interface, address and prefix. */

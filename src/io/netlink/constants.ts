@@ -83,6 +83,9 @@ export const RTA_PRIORITY = 6;
 export const RTA_PREFSRC = 7;
 export const RTA_TABLE = 15;
 
+/** rtm_flags / rtnh_flags: gateway is on-link. */
+export const RTNH_F_ONLINK = 4;
+
 /** enum rt_class_t (reserved table ids). */
 export const RT_TABLE_UNSPEC = 0;
 export const RT_TABLE_MAIN = 254;

@@ -8,7 +8,9 @@
  * - `KTS_NETLINK_OPEN`     the netlink socket could not be created (no CAP_NET_ADMIN is *not* this:
  *                          creating the socket needs no privilege, requests then fail with EPERM).
  * - `KTS_NETLINK_CLOSED`   the channel was closed with the request outstanding.
- * - `KTS_NETLINK_DECODE`   the kernel's answer could not be decoded.
+ * - `KTS_NETLINK_DECODE`   a datagram from the kernel could not be decoded (or was truncated).
+ * - `KTS_NETLINK_SOCKET`   the socket reported an error while receiving (ENOBUFS: notifications lost).
+ * - `KTS_NETLINK_OVERRUN`  the kernel said messages were dropped (NLMSG_OVERRUN).
  * - `KTS_NETLINK_DUMP_INTERRUPTED`  a dump kept changing under us (NLM_F_DUMP_INTR) after retries.
  * - `KTS_NETLINK_INVALID_ARGUMENT`  the caller's request is malformed (bad IP literal, prefix, name…);
  *                          detected before anything is sent.
@@ -23,6 +25,8 @@ export type NetlinkErrorCode =
   | 'KTS_NETLINK_OPEN'
   | 'KTS_NETLINK_CLOSED'
   | 'KTS_NETLINK_DECODE'
+  | 'KTS_NETLINK_SOCKET'
+  | 'KTS_NETLINK_OVERRUN'
   | 'KTS_NETLINK_DUMP_INTERRUPTED'
   | 'KTS_NETLINK_INVALID_ARGUMENT';
 

@@ -9,6 +9,7 @@
  */
 
 import {
+  RTNH_F_ONLINK,
   RTN_BLACKHOLE,
   RTN_PROHIBIT,
   RTN_UNICAST,
@@ -38,6 +39,10 @@ const RTN_BY_TYPE: Readonly<Record<RouteType, number>> = {
 export interface RouteSpec {
   /** `default`, `ADDR` (host route) or `ADDR/LEN`. */
   readonly to: string;
+  /** Prefix length when `to` has none (the config model keeps it apart); must agree with `to/LEN`. */
+  readonly prefixLen?: number;
+  /** `onlink`: the gateway is reachable on `dev` even without a matching prefix (RTNH_F_ONLINK). */
+  readonly onlink?: boolean;
   /** Needed only for `default` (otherwise taken from `to`); default 4. */
   readonly family?: IpFamily;
   readonly via?: string;
@@ -74,9 +79,11 @@ export function routeToRequest(route: RouteSpec, forDelete = false): RouteReques
     family = ip.family;
     dst = ip.bytes;
     const max = family === 4 ? 32 : 128;
-    dstLen = len === undefined ? max : /^\d{1,3}$/.test(len) ? Number(len) : NaN;
+    dstLen = len === undefined ? (route.prefixLen ?? max) : /^\d{1,3}$/.test(len) ? Number(len) : NaN;
     if (!(dstLen >= 0 && dstLen <= max)) return bad('bad prefix length');
+    if (len !== undefined && route.prefixLen !== undefined && route.prefixLen !== dstLen) return bad(`prefix length ${route.prefixLen} disagrees with ${route.to}`);
   }
+  if (route.to === 'default' && route.prefixLen !== undefined && route.prefixLen !== 0) return bad('default route with a prefix length');
   if (route.family !== undefined && route.family !== family) return bad('family does not match the destination');
   const sameFamily = (what: string, text: string | undefined): Uint8Array | undefined | NetlinkError => {
     if (text === undefined) return undefined;
@@ -105,11 +112,12 @@ export function routeToRequest(route: RouteSpec, forDelete = false): RouteReques
     protocol: route.protocol ?? RTPROT_KEEPALIVED,
     scope: forDelete ? RT_SCOPE_NOWHERE : (route.scope ?? defaultScope),
     type: RTN_BY_TYPE[type],
+    ...(route.onlink ? { flags: RTNH_F_ONLINK } : {}),
   };
 }
 
 export function routeKey(r: RouteSpec): string {
-  return [r.to, r.family ?? '', r.via ?? '', r.dev ?? '', r.src ?? '', r.metric ?? '', r.table ?? RT_TABLE_MAIN, r.type ?? 'unicast'].join('|');
+  return [r.to, r.prefixLen ?? '', r.family ?? '', r.via ?? '', r.dev ?? '', r.src ?? '', r.metric ?? '', r.table ?? RT_TABLE_MAIN, r.type ?? 'unicast'].join('|');
 }
 
 export class RouteManager {

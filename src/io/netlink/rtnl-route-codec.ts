@@ -45,6 +45,8 @@ export interface RouteRequest {
   readonly scope: number;
   /** RTN_* */
   readonly type: number;
+  /** rtm_flags (RTNH_F_ONLINK…), default 0. */
+  readonly flags?: number;
 }
 
 function rtmsg(req: RouteRequest): Uint8Array {
@@ -57,7 +59,7 @@ function rtmsg(req: RouteRequest): Uint8Array {
   b[5] = req.protocol;
   b[6] = req.scope;
   b[7] = req.type;
-  view(b).setUint32(8, 0, HOST_LITTLE_ENDIAN);
+  view(b).setUint32(8, (req.flags ?? 0) >>> 0, HOST_LITTLE_ENDIAN);
   return b;
 }
 

@@ -106,7 +106,7 @@ export class NetlinkChannel {
     this.dumpAttempts = Math.max(1, opts.dumpAttempts ?? 3);
     this.seq = (opts.firstSeq ?? Math.floor(Math.random() * 0x7fffffff)) >>> 0;
     transport.onDatagram((d, port, truncated) => this.receive(d, port, truncated));
-    transport.onError((err) => this.problem(new NetlinkError('KTS_NETLINK_DECODE', `netlink socket error: ${err.message}`, errnoDetails(err))));
+    transport.onError((err) => this.problem(new NetlinkError('KTS_NETLINK_SOCKET', `netlink socket error: ${err.message}`, errnoDetails(err))));
     transport.setReferenced(this.keepAlive);
   }
 
@@ -218,7 +218,7 @@ export class NetlinkChannel {
     const { type, seq, flags } = msg.header;
     const p = seq !== 0 ? this.pending.get(seq) : undefined;
     if (p === undefined) {
-      if (type === NLMSG_OVERRUN) this.problem(new NetlinkError('KTS_NETLINK_DECODE', 'netlink overrun: messages were lost'));
+      if (type === NLMSG_OVERRUN) this.problem(new NetlinkError('KTS_NETLINK_OVERRUN', 'netlink overrun: messages were lost'));
       else if (type !== NLMSG_NOOP && type !== NLMSG_ERROR && type !== NLMSG_DONE) for (const l of this.notificationListeners) l(msg);
       return;
     }
@@ -257,7 +257,7 @@ export class NetlinkChannel {
       }
       case NLMSG_OVERRUN:
         this.finish(seq);
-        p.reject(new NetlinkError('KTS_NETLINK_DECODE', 'netlink overrun during request', { requestType: reqType }));
+        p.reject(new NetlinkError('KTS_NETLINK_OVERRUN', 'netlink overrun during request', { requestType: reqType }));
         return;
       default:
         if ((flags & NLM_F_DUMP_INTR) !== 0) p.interrupted = true;

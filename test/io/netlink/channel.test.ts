@@ -112,7 +112,8 @@ describe('NetlinkChannel', () => {
     k.deliver(hex('ff000000 1000'));
     k.deliver(Uint8Array.from(nlmsg(16, 0, 0, 0, [])), 0, true);
     k.failSocket(Object.assign(new Error('recvmsg ENOBUFS'), { errno: -105 }));
-    expect(problems).toEqual(['KTS_NETLINK_DECODE', 'KTS_NETLINK_DECODE', 'KTS_NETLINK_DECODE']);
+    k.deliver(Uint8Array.from(nlmsg(4, 0, 0, 0, [])));
+    expect(problems).toEqual(['KTS_NETLINK_DECODE', 'KTS_NETLINK_DECODE', 'KTS_NETLINK_SOCKET', 'KTS_NETLINK_OVERRUN']);
   });
 
   it('turns a failed send into KTS_NETLINK_SEND', async () => {

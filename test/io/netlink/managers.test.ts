@@ -54,6 +54,7 @@ describe('vipToAddrRequest', () => {
     [{ address: '10.0.0.1', ifindex: 2, prefixLen: 33 }, 'prefix length'],
     [{ address: '10.0.0.1', ifindex: 2, family: 6 as const }, 'family'],
     [{ address: 'fd00::1', ifindex: 2, brd: '10.0.0.255' }, 'brd'],
+    [{ address: '10.0.0.1', ifindex: 2, brd: 'x' }, 'brd'],
     [{ address: 'fd00::1', ifindex: 2, label: 'eth0:1' }, 'labels'],
     [{ address: '10.0.0.1', ifindex: 2, label: 'averyveryverylonglabel' }, 'label'],
     [{ address: '10.0.0.1', ifindex: 2, peer: 'fd00::1' }, 'peer'],
@@ -151,6 +152,7 @@ describe('RouteManager', () => {
     [{ to: '10.1.0.0/16', via: 'fd00::1' }, 'via'],
     [{ to: 'fd00::/64', src: '10.0.0.1' }, 'src'],
     [{ to: '10.1.0.0/16', table: 0 }, 'table'],
+    [{ to: '10.1.0.0/16', prefixLen: 24 }, 'disagrees'],
   ])('rejects %j', (spec, why) => {
     const r = routeToRequest(spec);
     expect(r).toBeInstanceOf(NetlinkError);

@@ -187,11 +187,16 @@ describe.skipIf(!canRun())('rtnetlink adapter in a network namespace (root)', ()
     const info = ipJson<IpLink[]>('addr', 'show', 'dev', A)[0]!.addr_info!.find((x) => x.local === 'fd61::100');
     expect(info).toMatchObject({ family: 'inet6', prefixlen: 128, scope: 'global', nodad: true, preferred_life_time: 0 });
     await expect(agent.call('removeVip', { address: 'fd61::100', ifindex: ifindexA })).resolves.toBe('removed');
+    await expect(agent.call('removeVip', { address: 'fd61::100', ifindex: ifindexA })).resolves.toBe('not-present');
+  });
+
+  it('reports kernel refusals as typed errors', async () => {
+    await expect(agent.call('addVip', { address: '10.61.0.102', ifindex: 999 })).rejects.toMatchObject({ code: 'KTS_NETLINK_KERNEL', errnoName: 'ENODEV' });
   });
 
   it('adds and removes virtual routes with proto keepalived', async () => {
     const r1 = { to: '10.62.0.0/16', via: '10.61.0.254', dev: ifindexA, metric: 7, table: 100 };
-    const r2 = { to: '10.63.0.0/16', dev: ifindexA, src: '10.61.0.1', table: 1000 };
+    const r2 = { to: '10.63.0.0', prefixLen: 16, dev: ifindexA, src: '10.61.0.1', table: 1000 };
     await expect(agent.call('addRoute', r1)).resolves.toBe('added');
     await expect(agent.call('addRoute', r2)).resolves.toBe('added');
     await expect(agent.call('addRoute', r1)).resolves.toBe('already-present');

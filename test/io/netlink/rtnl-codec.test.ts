@@ -101,6 +101,13 @@ describe('address requests', () => {
     );
   });
 
+  it('brd + / brd - compute the broadcast from the prefix', () => {
+    const plus = buildNewAddr(vip({ address: '172.16.5.9', prefixLen: 20, ifindex: 2, brd: '+' }));
+    expect(toHex(plus.body.subarray(-8))).toBe('08000400ac100fff'); // IFA_BROADCAST 172.16.15.255
+    const minus = buildNewAddr(vip({ address: '172.16.5.9', prefixLen: 20, ifindex: 2, brd: '-' }));
+    expect(toHex(minus.body.subarray(-8))).toBe('08000400ac100000'); // IFA_BROADCAST 172.16.0.0
+  });
+
   it('RTM_DELADDR sends no lifetimes and no IFA_PROTO', () => {
     const req = buildDelAddr(vip({ address: '192.168.1.10', ifindex: 2 }, 18));
     expect(frame(req, 0x01020304)).toBe(
@@ -214,6 +221,21 @@ describe('route requests', () => {
           02 10 00 00 fe 12 ff 01 00000000      # table main, RTPROT_KEEPALIVED, RT_SCOPE_NOWHERE
           0800 0100 0a4d0000
           0800 0500 0a0900fe
+        `),
+      ),
+    );
+  });
+
+  it('onlink sets RTNH_F_ONLINK in rtm_flags; prefixLen may come apart from `to`', () => {
+    const req = buildNewRoute(route({ to: '10.80.0.0', prefixLen: 24, via: '192.0.2.1', dev: 2, onlink: true }));
+    expect(frame(req)).toBe(
+      toHex(
+        hex(`
+          34000000 1800 0506 01000000 00000000
+          02 18 00 00 fe 12 00 01 04000000      # /24, main, keepalived, universe, unicast, RTNH_F_ONLINK
+          0800 0100 0a500000
+          0800 0500 c0000201
+          0800 0400 02000000
         `),
       ),
     );
