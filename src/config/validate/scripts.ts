@@ -107,12 +107,16 @@ export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, si
   // The default script user.
   let defaultUid: number | null = 0;
   let defaultGid = 0;
+  let badGlobalUser = false;
   if (g.scriptUser !== null) {
     if (host !== null) {
       const u = host.userByName(g.scriptUser.user);
       const grp = g.scriptUser.group !== null ? host.groupByName(g.scriptUser.group) : null;
       if (u === null || (g.scriptUser.group !== null && grp === null)) {
         sink.error(C.SCRIPT_USER_MISSING, 'Error setting global script uid/gid', g.scriptUser.pos, 'script_user');
+        // keepalived then has no default user at all: scripts without their own user are removed.
+        defaultUid = null;
+        badGlobalUser = true;
       } else {
         defaultUid = u.uid;
         defaultGid = grp?.gid ?? u.gid;
@@ -150,7 +154,7 @@ export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, si
       gid = spec.group !== null ? (host.groupByName(spec.group)?.gid ?? u.gid) : u.gid;
     }
     if (uid === null) {
-      if (!reportedDefaultUser) {
+      if (!reportedDefaultUser && !badGlobalUser) {
         sink.error(C.SCRIPT_DEFAULT_USER, `Unable to set default user ${DEFAULT_SCRIPT_USER} for script`, spec.pos, 'script_user');
         reportedDefaultUser = true;
       }

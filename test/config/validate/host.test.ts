@@ -103,6 +103,19 @@ describe('script security', () => {
     expect(sink.items.map((d) => d.message)).toEqual(['Error setting global script uid/gid']);
   });
 
+  it('removes scripts without their own user when script_user does not exist', () => {
+    const sink = new DiagnosticSink();
+    const g = globalDefs({ scriptUser: { user: 'nobody_here', group: null, pos: at(2) } });
+    const vi = instance({ trackScripts: trackedScript('chk'), notify: { ...instance().notify, master: script('/bin/true') } });
+    validateConfig(config({ globalDefs: g, vrrpScripts: [vrrpScript('chk', '/bin/true')], vrrpInstances: [vi] }), fakeHost({ files }), sink);
+    expect(sink.items.map((d) => d.message)).toEqual([
+      'Error setting global script uid/gid',
+      'Unable to set default user for vrrp script chk - removing',
+      '(VI_1) track script chk not found, ignoring...',
+    ]);
+    expect(exitCodeFor(sink.items)).toBe(5);
+  });
+
   it('finds commands without a slash on the search path', () => {
     const sink = new DiagnosticSink();
     validateConfig(config({ vrrpScripts: [vrrpScript('chk', 'true')], vrrpInstances: [instance({ trackScripts: trackedScript('chk') })] }), fakeHost({ files }), sink);

@@ -1,0 +1,58 @@
+/**
+ * keepalived-ts entry point (`bin/keepalived-ts` imports this): parse the command line, dispatch to
+ * the command, set the process exit code. Bad input never produces a stack trace: unexpected
+ * failures print one line and exit 70 (keepalived's "program error").
+ */
+import { loadHostView } from '../io/host/index.js';
+import { runConfigTest } from './commands/configTest.js';
+import { runDumpConf } from './commands/dumpConf.js';
+import { runDaemon } from './commands/run.js';
+import type { CliIo } from './io.js';
+import { processIo } from './io.js';
+import { parseCommandLine, USAGE } from './options.js';
+import { signumFor } from './signum.js';
+
+export const VERSION_TEXT = 'Keepalived-ts v0.1.0 (compatible with Keepalived v2.2.7)\n';
+
+/** Runs the CLI on `args` (without `node script`) and returns the exit code. */
+export async function run(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  const cmd = parseCommandLine(args);
+  switch (cmd.kind) {
+    case 'usageError':
+      io.stderr(`${cmd.message}\n`);
+      return 1;
+    case 'help':
+      io.stderr(USAGE);
+      return 0;
+    case 'version':
+      io.stderr(VERSION_TEXT);
+      return 0;
+    case 'signum': {
+      const n = signumFor(cmd.name);
+      if (n === null) {
+        io.stderr(`Unknown sigfunc ${cmd.name}\n`);
+        return 1;
+      }
+      io.stdout(`${n}\n`);
+      return 0;
+    }
+    case 'genhash':
+      io.stderr('keepalived-ts: genhash mode (-T) is not supported\n');
+      return 1;
+    case 'configTest':
+      return runConfigTest(cmd.options, cmd.logFile, { io, loadHost: loadHostView });
+    case 'dumpConf':
+      return runDumpConf(cmd.options, io, loadHostView);
+    case 'daemon':
+      return runDaemon(cmd.options, io);
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await run(argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`keepalived-ts: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 70;
+  }
+}

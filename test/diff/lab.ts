@@ -1,0 +1,119 @@
+/**
+ * The differential lab: one network namespace holding every interface the fixtures name (veth pairs
+ * renamed eth0/eth1, ens33/ens8, ens192/eno16777736, …), and runners for `keepalived -t` and
+ * `keepalived-ts -t` inside it. Shared by the differential test and the benchmark.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Repository root, from either test/diff (vitest) or dist/test/diff (built bench). */
+export const REPO_ROOT = existsSync(join(here, '../../package.json')) ? resolve(here, '../..') : resolve(here, '../../..');
+export const FIXTURE_DIR = join(REPO_ROOT, 'test/fixtures/conf');
+export const KEEPALIVED = '/usr/sbin/keepalived';
+export const KEEPALIVED_TS = join(REPO_ROOT, 'bin/keepalived-ts');
+
+/** Interfaces always present in the lab, as veth pairs. */
+export const LAB_PAIRS: readonly (readonly [string, string])[] = [
+  ['eth0', 'eth1'],
+  ['ens33', 'ens8'],
+  ['ens192', 'eno16777736'],
+];
+
+export interface FixtureMeta {
+  readonly interfaces?: readonly string[];
+  readonly expectExit?: number;
+  readonly why?: string;
+}
+
+export interface Fixture {
+  readonly name: string;
+  readonly path: string;
+  readonly meta: FixtureMeta;
+}
+
+export function listFixtures(dir = FIXTURE_DIR): Fixture[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.conf'))
+    .sort()
+    .map((f) => {
+      const metaPath = join(dir, f.replace(/\.conf$/, '.meta.json'));
+      const meta = existsSync(metaPath) ? (JSON.parse(readFileSync(metaPath, 'utf8')) as FixtureMeta) : {};
+      return { name: f, path: join(dir, f), meta };
+    });
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(cmd: string, args: readonly string[], timeoutMs = 30_000): RunResult {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs });
+  return { code: r.status ?? (r.signal !== null ? 128 : -1), stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error?.message ?? '') };
+}
+
+function ip(...args: string[]): RunResult {
+  return run('ip', args);
+}
+
+export class Lab {
+  private constructor(readonly ns: string) {}
+
+  /** Creates the namespace with lo up and every interface named (extra names become dummies). */
+  static create(tag: string, extraInterfaces: readonly string[] = []): Lab {
+    const ns = `kts-h3-${tag}-${process.pid}`;
+    const add = ip('netns', 'add', ns);
+    if (add.code !== 0) throw new Error(`ip netns add ${ns} failed: ${add.stderr.trim()}`);
+    const lab = new Lab(ns);
+    try {
+      lab.must(['link', 'set', 'lo', 'up']);
+      const have = new Set<string>();
+      for (const [a, b] of LAB_PAIRS) {
+        lab.must(['link', 'add', a, 'type', 'veth', 'peer', 'name', b]);
+        lab.must(['link', 'set', a, 'up']);
+        lab.must(['link', 'set', b, 'up']);
+        have.add(a);
+        have.add(b);
+      }
+      for (const name of extraInterfaces) {
+        if (have.has(name)) continue;
+        lab.must(['link', 'add', name, 'type', 'dummy']);
+        lab.must(['link', 'set', name, 'up']);
+        have.add(name);
+      }
+    } catch (err) {
+      lab.destroy();
+      throw err;
+    }
+    return lab;
+  }
+
+  private must(args: readonly string[]): void {
+    const r = ip('-n', this.ns, ...args);
+    if (r.code !== 0) throw new Error(`ip -n ${this.ns} ${args.join(' ')} failed: ${r.stderr.trim()}`);
+  }
+
+  exec(cmd: string, args: readonly string[], timeoutMs?: number): RunResult {
+    return run('ip', ['netns', 'exec', this.ns, cmd, ...args], timeoutMs);
+  }
+
+  keepalivedTest(file: string): RunResult {
+    return this.exec(KEEPALIVED, ['-t', '-f', file]);
+  }
+
+  keepalivedTsTest(file: string, extra: readonly string[] = []): RunResult {
+    return this.exec(process.execPath, [KEEPALIVED_TS, '-t', '-f', file, ...extra]);
+  }
+
+  destroy(): void {
+    ip('netns', 'del', this.ns);
+  }
+}
+
+export function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
