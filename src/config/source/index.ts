@@ -25,7 +25,7 @@ import type { ConfigNode } from './tree.js';
 
 export type { ConfigNode, ConfigToken } from './tree.js';
 export { ReaderCode } from './codes.js';
-export { splitQuotedEscaped } from './lexer.js';
+export { splitPlainWords, splitQuotedEscaped, tokenizeLine } from './lexer.js';
 
 export interface ReaderOptions {
   /** `-i`: id for `@id` conditional lines and `${_INSTANCE}`; default: hostname up to the first dot. */

@@ -217,8 +217,14 @@ export function tokenizeLine(text: string): TokenizeResult {
       segStart = i;
     }
     if (quote !== 0) unterminatedQuote = quote === CH_DQUOTE ? '"' : "'";
-    out += text.slice(segStart, i);
-    tokens.push({ text: out, quoted, raw: text.slice(wordStart, i) });
+    if (segStart === wordStart) {
+      // Plain word: no quote or escape, text and raw are the same string.
+      const word = text.slice(wordStart, i);
+      tokens.push({ text: word, quoted, raw: word });
+    } else {
+      out += text.slice(segStart, i);
+      tokens.push({ text: out, quoted, raw: text.slice(wordStart, i) });
+    }
   }
   return { tokens, unterminatedQuote, danglingEscape };
 }
@@ -291,4 +297,35 @@ export function splitQuotedEscaped(command: string): string[] | null {
   const r = tokenizeLine(command);
   if (r.unterminatedQuote !== null || r.danglingEscape) return null;
   return r.tokens.map((t) => t.text);
+}
+
+export interface PlainSplit {
+  readonly words: string[];
+  /** A `"` was not closed (keepalived: "Unmatched quote"); words up to it are returned. */
+  readonly unmatchedQuote: boolean;
+}
+
+/**
+ * keepalived 2.2.7's word splitter for ordinary keywords (alloc_strvec_r): blanks separate words, a word
+ * starting with `"` runs to the next `"` (kept verbatim, no escapes), a `"` also ends an unquoted word,
+ * and single quotes are ordinary characters. `tokenizeLine` is the richer "quoted escaped" splitter.
+ */
+export function splitPlainWords(text: string): PlainSplit {
+  const words: string[] = [];
+  const n = text.length;
+  let i = 0;
+  for (;;) {
+    while (i < n && isWhite(text.charCodeAt(i))) i++;
+    if (i >= n) return { words, unmatchedQuote: false };
+    if (text.charCodeAt(i) === CH_DQUOTE) {
+      const close = text.indexOf('"', i + 1);
+      if (close < 0) return { words, unmatchedQuote: true };
+      words.push(text.slice(i + 1, close));
+      i = close + 1;
+    } else {
+      const s = i;
+      while (i < n && !isWhite(text.charCodeAt(i)) && text.charCodeAt(i) !== CH_DQUOTE) i++;
+      words.push(text.slice(s, i));
+    }
+  }
 }

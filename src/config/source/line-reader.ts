@@ -45,6 +45,8 @@ export interface LogicalLine {
   /** For 'text' lines: the decommented, expanded text (no unquoted braces). */
   readonly text: string;
   readonly pos: SourcePos;
+  /** Some file read so far had bytes above 0x7f (the text may need decoding from latin1). */
+  readonly maybeNonAscii: boolean;
 }
 
 export interface LineReaderOptions {
@@ -96,6 +98,7 @@ export class LineReader {
   private pendingDef: Definition | null = null;
   private includeCheck: number;
   private lastPos: SourcePos = { file: '', line: 0 };
+  private sawNonAscii = false;
 
   constructor(
     private readonly sink: DiagnosticSink,
@@ -113,7 +116,7 @@ export class LineReader {
   /** Start reading from in-memory text (the main file's content). */
   pushText(text: string, display: string, absPath: string): void {
     const frame = makeFrame(text, display, absPath);
-    this.noteFile(absPath);
+    this.noteFile(absPath, text);
     this.groups.push({
       pattern: display,
       matches: [display],
@@ -152,12 +155,12 @@ export class LineReader {
       const split = splitBraces(text);
       if (split.residue !== null) this.producers.push({ kind: 'lines', lines: [split.residue], idx: 0, pos: cand.pos });
       if (split.head.length === 0) continue;
-      if (split.head === '{') return { kind: 'open', text: '{', pos: cand.pos };
-      if (split.head === '}') return { kind: 'close', text: '}', pos: cand.pos };
+      if (split.head === '{') return { kind: 'open', text: '{', pos: cand.pos, maybeNonAscii: false };
+      if (split.head === '}') return { kind: 'close', text: '}', pos: cand.pos, maybeNonAscii: false };
       if (split.head.startsWith('include_check') && (split.head.length === 13 || isBlankCode(split.head.charCodeAt(13)))) {
         this.applyIncludeCheck(split.head, cand.pos);
       }
-      return { kind: 'text', text: split.head, pos: cand.pos };
+      return { kind: 'text', text: split.head, pos: cand.pos, maybeNonAscii: this.sawNonAscii };
     }
   }
 
@@ -407,7 +410,7 @@ export class LineReader {
         this.fileError(check, IncludeCheck.READ, ReaderCode.INCLUDE_UNREADABLE, `Configuration file '${match}' open problem (${reason}) - skipping`, where);
         continue;
       }
-      this.noteFile(abs);
+      this.noteFile(abs, text);
       group.file = makeFrame(text, match, abs);
       group.opened++;
       return;
@@ -468,10 +471,13 @@ export class LineReader {
     });
   }
 
-  private noteFile(abs: string): void {
+  private noteFile(abs: string, text: string): void {
     if (!this.files.includes(abs)) this.files.push(abs);
+    if (!this.sawNonAscii && NON_ASCII.test(text)) this.sawNonAscii = true;
   }
 }
+
+const NON_ASCII = /[\u0080-\u00ff]/;
 
 function makeFrame(text: string, display: string, absPath: string): FileFrame {
   const lines = text.split('\n');

@@ -16,6 +16,7 @@ interface MutableNode {
   tokens: ConfigToken[];
   children?: MutableNode[];
   pos: SourcePos;
+  line: string;
 }
 
 interface OpenBlock {
@@ -73,24 +74,36 @@ export function buildTree(nextLine: () => LogicalLine | null, sink: DiagnosticSi
 const NON_ASCII = /[\u0080-\u00ff]/;
 
 function fromLatin1(s: string): string {
-  return NON_ASCII.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+  return Buffer.from(s, 'latin1').toString('utf8');
 }
 
 function toNode(line: LogicalLine, sink: DiagnosticSink): MutableNode | null {
   const r = tokenizeLine(line.text);
+  // Files are read as latin1; only lines with non-ASCII bytes need decoding back to UTF-8.
+  const conv = line.maybeNonAscii && NON_ASCII.test(line.text) ? fromLatin1 : identity;
   if (r.unterminatedQuote === "'") {
-    sink.error(ReaderCode.UNMATCHED_QUOTE, `String '${fromLatin1(line.text)}': missing terminating '`, line.pos);
+    sink.error(ReaderCode.UNMATCHED_QUOTE, `String '${conv(line.text)}': missing terminating '`, line.pos);
   }
   const first = r.tokens[0];
   if (first === undefined) return null;
-  const tokens: ConfigToken[] = [];
-  const args: string[] = [];
-  for (let i = 1; i < r.tokens.length; i++) {
-    const t = r.tokens[i];
-    if (t === undefined) continue;
-    const text = fromLatin1(t.text);
-    tokens.push({ text, quoted: t.quoted, raw: fromLatin1(t.raw ?? t.text) });
-    args.push(text);
+  const n = r.tokens.length - 1;
+  const args: string[] = new Array<string>(n);
+  let tokens: ConfigToken[];
+  if (conv === identity) {
+    tokens = r.tokens.slice(1);
+    for (let i = 0; i < n; i++) args[i] = (tokens[i] as ConfigToken).text;
+  } else {
+    tokens = new Array<ConfigToken>(n);
+    for (let i = 0; i < n; i++) {
+      const t = r.tokens[i + 1] as ConfigToken;
+      const text = conv(t.text);
+      tokens[i] = { text, quoted: t.quoted, raw: t.raw === undefined || t.raw === t.text ? text : conv(t.raw) };
+      args[i] = text;
+    }
   }
-  return { keyword: fromLatin1(first.text), args, tokens, pos: line.pos };
+  return { keyword: conv(first.text), args, tokens, pos: line.pos, line: conv(line.text) };
+}
+
+function identity(s: string): string {
+  return s;
 }

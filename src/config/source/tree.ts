@@ -30,4 +30,9 @@ export interface ConfigNode {
   /** Present when the keyword opened a `{ … }` block (even an empty one). */
   readonly children?: readonly ConfigNode[];
   readonly pos: SourcePos;
+  /**
+   * The logical line this node came from (comments stripped, `$NAME`s expanded, braces split off), for
+   * keywords that need to re-split it, e.g. with keepalived 2.2.7's plain splitter (`splitPlainWords`).
+   */
+  readonly line?: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decomment, splitBraces, splitQuotedEscaped, tokenizeLine } from '../../../src/config/source/lexer.js';
+import { decomment, splitBraces, splitPlainWords, splitQuotedEscaped, tokenizeLine } from '../../../src/config/source/lexer.js';
 
 describe('decomment', () => {
   it('strips ! and # comments and surrounding blanks', () => {
@@ -94,5 +94,16 @@ describe('splitQuotedEscaped (script command lines)', () => {
   });
   it('returns null on an open quote', () => {
     expect(splitQuotedEscaped("/bin/x 'open")).toBeNull();
+  });
+});
+
+describe('splitPlainWords (keepalived 2.2.7 ordinary keywords)', () => {
+  it('keeps single quotes and backslashes, splits at double quotes', () => {
+    // keepalived 2.2.7 dumps `router_id 'ab c'` as Router ID = 'ab and `smtp_helo_name x\ty` verbatim.
+    expect(splitPlainWords("router_id 'ab c'").words).toEqual(['router_id', "'ab", "c'"]);
+    expect(splitPlainWords('x\\ty a"b c"d').words).toEqual(['x\\ty', 'a', 'b c', 'd']);
+  });
+  it('reports an unmatched quote', () => {
+    expect(splitPlainWords('a "b c')).toEqual({ words: ['a'], unmatchedQuote: true });
   });
 });
