@@ -19,6 +19,7 @@ import {
 } from './constants.js';
 import { buildIpv4Packet } from '../../vrrp/packet/index.js';
 import { cInt, ifnameOption, ipMreqn } from './sockopt.js';
+import { defaultSourceAddress } from './source-address.js';
 import { TransportError } from './types.js';
 import type { AdvertTransport, AdvertTransportOptions, SendOutcome } from './types.js';
 
@@ -43,7 +44,9 @@ export class Ipv4AdvertTransport implements AdvertTransport {
     this.#peers = [...peers];
     this.#group = options.multicastGroup ?? VRRP_MCAST_GROUP4;
     this.#ttl = this.mode === 'unicast' ? (options.ttl ?? VRRP_TTL) : VRRP_TTL;
-    if (options.sourceAddress === undefined || !isIPv4(options.sourceAddress)) {
+    const source = options.sourceAddress ??
+      (options.interfaceName === undefined ? undefined : defaultSourceAddress(options.interfaceName, 4));
+    if (source === undefined || !isIPv4(source)) {
       throw new TransportError('KTS_VRRP_SOCKET_CONFIG', 'IPv4 advert transport needs an IPv4 source address');
     }
     for (const a of [...this.#peers, this.#group]) {
@@ -52,7 +55,7 @@ export class Ipv4AdvertTransport implements AdvertTransport {
     if (this.mode === 'multicast' && options.interfaceName === undefined) {
       throw new TransportError('KTS_VRRP_SOCKET_CONFIG', 'multicast adverts need an interface');
     }
-    this.#source = options.sourceAddress;
+    this.#source = source;
     const ifname = options.interfaceName;
     let ifindex: number | undefined;
     if (ifname !== undefined) {

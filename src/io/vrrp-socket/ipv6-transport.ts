@@ -21,6 +21,7 @@ import {
   VRRP_TTL,
 } from './constants.js';
 import { cInt, ifnameOption, ipv6Mreq } from './sockopt.js';
+import { defaultSourceAddress } from './source-address.js';
 import { TransportError } from './types.js';
 import type { AdvertTransport, AdvertTransportOptions, SendOutcome } from './types.js';
 
@@ -54,7 +55,9 @@ export class Ipv6AdvertTransport implements AdvertTransport {
     this.mode = peers.length > 0 ? 'unicast' : 'multicast';
     this.#peers = [...peers];
     this.#group = options.multicastGroup ?? VRRP_MCAST_GROUP6;
-    for (const a of [...this.#peers, this.#group, ...(options.sourceAddress ? [options.sourceAddress] : [])]) {
+    const source = options.sourceAddress ??
+      (options.interfaceName === undefined ? undefined : defaultSourceAddress(options.interfaceName, 6));
+    for (const a of [...this.#peers, this.#group, ...(source === undefined ? [] : [source])]) {
       if (!isIPv6(a)) throw new TransportError('KTS_VRRP_SOCKET_CONFIG', `not an IPv6 address: ${a}`);
     }
     if (this.mode === 'multicast' && options.interfaceName === undefined) {
@@ -67,7 +70,7 @@ export class Ipv6AdvertTransport implements AdvertTransport {
       if (ifindex === 0) throw new TransportError('KTS_VRRP_SOCKET_SETUP', `no such interface: ${ifname}`);
     }
     this.ifindex = ifindex;
-    this.#source = options.sourceAddress;
+    this.#source = source;
     this.#minHopLimit = options.minReceiveTtl ?? 0;
 
     let fd: number;
@@ -92,8 +95,8 @@ export class Ipv6AdvertTransport implements AdvertTransport {
         opt(SOL_SOCKET, SO_BINDTODEVICE, ifnameOption(ifname));
         opt(IPPROTO_IPV6, IPV6_MULTICAST_IF, cInt(ifindex));
       }
-      if (options.sourceAddress !== undefined) {
-        const src = ipv6ToBytes(options.sourceAddress);
+      if (source !== undefined) {
+        const src = ipv6ToBytes(source);
         native.bindAddress(fd, src, needsScope(src) ? (ifindex ?? 0) : 0);
       }
       if (this.mode === 'multicast' && ifindex !== undefined) {

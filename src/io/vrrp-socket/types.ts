@@ -12,8 +12,8 @@ export interface AdvertTransportOptions {
   /** Interface the instance runs on (SO_BINDTODEVICE, multicast interface, group join). May be
    *  omitted only in unicast mode. */
   readonly interfaceName?: string;
-  /** Source address: IPv4 primary / mcast_src_ip / unicast_src_ip; IPv6 the link-local address
-   *  (or unicast_src_ip). Required for IPv4 (it goes into the IP_HDRINCL header). */
+  /** Source address: mcast_src_ip / unicast_src_ip. Default: the interface's first IPv4 address
+   *  (IPv4; it goes into the IP_HDRINCL header) or its link-local address (IPv6). */
   readonly sourceAddress?: string;
   /** Multicast group (vrrp_mcast_group4/6); default 224.0.0.18 / ff02::12. */
   readonly multicastGroup?: string;

@@ -131,6 +131,24 @@ describe.skipIf(!canRunNetnsTests)('advert transport between two namespaces', ()
     expect(await strict.nth(0, 300)).toBeUndefined();
   });
 
+  it('defaults the source to the interface address (IPv4) / link-local (IPv6); unicast needs no interface', async () => {
+    const [tx4] = openIn(lab.a.ns, { family: 4, interfaceName: 'veth0' });
+    const [, inbox4] = openIn(lab.b.ns, { family: 4, interfaceName: 'veth0' });
+    await tx4.sendTo(Buffer.alloc(20, 1), '224.0.0.18');
+    expect((await inbox4.nth(0))?.source).toBe(lab.a.ipv4);
+    const [tx6] = openIn(lab.a.ns, { family: 6, interfaceName: 'veth0' });
+    const [, inbox6] = openIn(lab.b.ns, { family: 6, interfaceName: 'veth0' });
+    await tx6.sendTo(Buffer.alloc(20, 1), 'ff02::12');
+    expect((await inbox6.nth(0))?.source).toBe(lab.a.linkLocal);
+    const [txU] = openIn(lab.a.ns, { family: 4, sourceAddress: lab.a.ipv4, unicastPeers: [lab.b.ipv4] });
+    const [, inboxU] = openIn(lab.b.ns, { family: 4, sourceAddress: lab.b.ipv4, unicastPeers: [lab.a.ipv4] });
+    expect(txU.ifindex).toBeUndefined();
+    await txU.sendToAll(() => Buffer.alloc(20, 2));
+    const p = await inboxU.nth(0);
+    expect(p?.source).toBe(lab.a.ipv4);
+    expect(p?.ifindex).toBeUndefined();
+  });
+
   it('rejects sends after close and bad configuration', async () => {
     const [tx] = openIn(lab.a.ns, { family: 4, interfaceName: 'veth0', sourceAddress: lab.a.ipv4 });
     tx.close();
