@@ -7,7 +7,7 @@
  *   link-watcher.ts · vmac.ts                      domain adapters used by the daemon
  */
 
-export { NetlinkChannel, openRtnetlinkTransport, type NetlinkTransport, type ChannelOptions, type TransportOptions } from './socket.js';
+export { NetlinkChannel, openNetlinkTransport, type NetlinkTransport, type ChannelOptions, type TransportOptions } from './socket.js';
 export { NetlinkError, errnoName, isKernelErrno, type NetlinkErrorCode } from './errors.js';
 export { listInterfaces, joinInterfaces, type HostInterface, type HostAddress, type ListOptions } from './interfaces.js';
 export { AddressManager, vipToAddrRequest, vipKey, type VipSpec, type AddOutcome, type RemoveOutcome, type AddressManagerOptions } from './addresses.js';
@@ -15,3 +15,5 @@ export { RouteManager, routeToRequest, type RouteSpec, type RouteType, type Rout
 export { LinkWatcher, LinkStateTracker, linkUsable, type LinkEvent, type LinkWatcherOptions } from './link-watcher.js';
 export { VmacManager, vrrpVirtualMac, defaultVmacName, type VmacSpec, type VmacInterface, type MacvlanMode } from './vmac.js';
 export { parseRtScope, formatRtScope } from './scope.js';
+export type { NlRequest } from './nl-request.js';
+export type { NlMsg, NlMsgHeader, NlAttr, DecodeResult } from './nl-codec.js';

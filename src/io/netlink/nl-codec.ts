@@ -184,8 +184,7 @@ export function decodeAttrs(buf: Uint8Array): DecodeResult<NlAttr[]> {
     });
     off += nlAlign(len);
   }
-  // Fewer than 4 trailing bytes is padding the kernel never sends unless the message is damaged.
-  if (off < buf.length && buf.length - off >= NLA_HDRLEN) return decodeFailure('truncated', off, 'trailing bytes');
+  // Up to 3 trailing bytes cannot hold an attribute; like nla_for_each_attr, ignore them.
   return { ok: true, value: attrs };
 }
 

@@ -47,7 +47,7 @@ import {
   view,
   type DecodeResult,
 } from './nl-codec.js';
-import type { NlRequest } from './rtnl-request.js';
+import type { NlRequest } from './nl-request.js';
 
 export interface AddrRequest {
   readonly family: IpFamily;

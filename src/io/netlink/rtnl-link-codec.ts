@@ -48,7 +48,7 @@ import {
   view,
   type DecodeResult,
 } from './nl-codec.js';
-import type { NlRequest } from './rtnl-request.js';
+import type { NlRequest } from './nl-request.js';
 
 export function ifinfomsg(index: number, flags = 0, change = 0, family: number = AF_UNSPEC): Uint8Array {
   const b = new Uint8Array(IFINFOMSG_LEN);

@@ -26,7 +26,7 @@ import {
 import type { IpFamily } from './inet.js';
 import { HOST_LITTLE_ENDIAN, attrU32, concatBytes, encodeAttr, view } from './nl-codec.js';
 import { familyToAf } from './rtnl-addr-codec.js';
-import type { NlRequest } from './rtnl-request.js';
+import type { NlRequest } from './nl-request.js';
 
 export interface RouteRequest {
   readonly family: IpFamily;

@@ -1,5 +1,6 @@
 /**
- * The netlink channel: one NETLINK_ROUTE socket with request/answer bookkeeping.
+ * The netlink channel: one netlink socket (NETLINK_ROUTE by default; the bookkeeping is
+ * family-agnostic, so generic netlink / IPVS can reuse it) with request/answer bookkeeping.
  *
  *   NlRequest ──execute()──▶ frame with a fresh seq ──▶ transport.send
  *   datagram ──▶ decodeNlMsgs ──▶ seq known?  ── yes ─▶ collect until ACK/ERROR (`ack`) or DONE (`dump`)
@@ -16,7 +17,7 @@ import { RawNetlinkSocket } from 'netlink';
 import { NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR } from './constants.js';
 import { NetlinkError, errnoName } from './errors.js';
 import { HOST_LITTLE_ENDIAN, decodeNlError, decodeNlMsgs, encodeNlMsg, view, type NlMsg } from './nl-codec.js';
-import type { NlRequest } from './rtnl-request.js';
+import type { NlRequest } from './nl-request.js';
 
 /** What the channel needs from a netlink socket (dgram-like). */
 export interface NetlinkTransport {
@@ -32,21 +33,24 @@ export interface NetlinkTransport {
 }
 
 export interface TransportOptions {
+  /** Netlink protocol (default NETLINK_ROUTE; NETLINK_GENERIC = 16 for IPVS). */
+  readonly protocol?: number;
   /** SO_RCVBUF; event sockets want a large one (keepalived uses 1 MiB+ for its reflector). */
   readonly recvBufferSize?: number;
   readonly sendBufferSize?: number;
 }
 
-/** Opens a NETLINK_ROUTE socket through the `netlink` package's native binding. */
-export function openRtnetlinkTransport(opts: TransportOptions = {}): NetlinkTransport {
+/** Opens a netlink socket (NETLINK_ROUTE unless `opts.protocol`) through the `netlink` package's native binding. */
+export function openNetlinkTransport(opts: TransportOptions = {}): NetlinkTransport {
+  const protocol = opts.protocol ?? NETLINK_ROUTE;
   let sock: RawNetlinkSocket;
   try {
-    sock = new RawNetlinkSocket(NETLINK_ROUTE, {
+    sock = new RawNetlinkSocket(protocol, {
       recvBufferSize: opts.recvBufferSize ?? 1 << 20,
       sendBufferSize: opts.sendBufferSize ?? 1 << 16,
     });
   } catch (cause) {
-    throw new NetlinkError('KTS_NETLINK_OPEN', `cannot open NETLINK_ROUTE socket: ${String(cause)}`, { cause });
+    throw new NetlinkError('KTS_NETLINK_OPEN', `cannot open netlink socket (protocol ${protocol}): ${String(cause)}`, { ...errnoDetails(cause), cause });
   }
   return {
     localPort: sock.address().port,
@@ -61,7 +65,13 @@ export function openRtnetlinkTransport(opts: TransportOptions = {}): NetlinkTran
     onError: (listener) => {
       sock.on('error', listener);
     },
-    addMembership: (group) => sock.addMembership(group),
+    addMembership: (group) => {
+      try {
+        sock.addMembership(group);
+      } catch (cause) {
+        throw new NetlinkError('KTS_NETLINK_SOCKET', `cannot join netlink group ${group}: ${String(cause)}`, { ...errnoDetails(cause), cause });
+      }
+    },
     setReferenced: (referenced) => (referenced ? sock.ref() : sock.unref()),
     close: () => sock.close(),
   };
@@ -110,9 +120,9 @@ export class NetlinkChannel {
     transport.setReferenced(this.keepAlive);
   }
 
-  /** Opens a real NETLINK_ROUTE socket. */
+  /** Opens a real netlink socket (NETLINK_ROUTE unless `opts.protocol`). */
   static open(opts: ChannelOptions & TransportOptions = {}): NetlinkChannel {
-    return new NetlinkChannel(openRtnetlinkTransport(opts), opts);
+    return new NetlinkChannel(openNetlinkTransport(opts), opts);
   }
 
   get localPort(): number {

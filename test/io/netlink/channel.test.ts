@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NetlinkError } from '../../../src/io/netlink/errors.js';
 import { NetlinkChannel } from '../../../src/io/netlink/socket.js';
-import type { NlRequest } from '../../../src/io/netlink/rtnl-request.js';
+import type { NlRequest } from '../../../src/io/netlink/nl-request.js';
 import { hex, nlmsg, u32le } from './helpers/bytes.js';
 import { FakeKernel, FAKE_LOCAL_PORT } from './helpers/fake-kernel.js';
 

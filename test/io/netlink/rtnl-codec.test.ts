@@ -10,7 +10,7 @@ import { vipToAddrRequest } from '../../../src/io/netlink/addresses.js';
 import { HOST_LITTLE_ENDIAN, encodeNlMsg } from '../../../src/io/netlink/nl-codec.js';
 import { buildDelAddr, buildGetAddrDump, buildNewAddr, parseAddrMsg, type AddrRequest } from '../../../src/io/netlink/rtnl-addr-codec.js';
 import { buildDelLink, buildGetLinkByName, buildGetLinkDump, buildNewMacvlan, buildSetLinkAdmin, parseLinkMsg } from '../../../src/io/netlink/rtnl-link-codec.js';
-import type { NlRequest } from '../../../src/io/netlink/rtnl-request.js';
+import type { NlRequest } from '../../../src/io/netlink/nl-request.js';
 import { buildDelRoute, buildNewRoute } from '../../../src/io/netlink/rtnl-route-codec.js';
 import { routeToRequest } from '../../../src/io/netlink/routes.js';
 import { NetlinkError } from '../../../src/io/netlink/errors.js';

@@ -1,5 +1,5 @@
 /**
- * The shape every rtnetlink request builder returns: message type, header flags and body, plus
+ * The shape every netlink request builder returns (rtnetlink here, generic netlink for IPVS): message type, header flags and body, plus
  * what answer to wait for. The channel (`socket.ts`) adds seq/pid and frames it with
  * `encodeNlMsg`; tests frame it the same way and compare whole messages byte-for-byte.
  */
