@@ -1,7 +1,8 @@
 /**
- * The shape every netlink request builder returns (rtnetlink here, generic netlink for IPVS): message type, header flags and body, plus
- * what answer to wait for. The channel (`socket.ts`) adds seq/pid and frames it with
- * `encodeNlMsg`; tests frame it the same way and compare whole messages byte-for-byte.
+ * The shape every netlink request builder returns (rtnetlink here, generic netlink for IPVS):
+ * message type, header flags and body, plus what answer to wait for. The channel (`socket.ts`)
+ * adds seq/pid and frames it with `encodeNlMsg`; tests frame it the same way and compare whole
+ * messages byte-for-byte.
  */
 
 export interface NlRequest {
