@@ -35,7 +35,7 @@ export function decodeAdvert(bytes: Uint8Array, ctx: DecodeContext): Decoded | D
     return dropped('bad-context', `IPv${family} context addresses ${ctx.srcAddr} → ${ctx.dstAddr} do not parse`);
   }
 
-  const hops = family === 4 ? ctx.ttl : ctx.hopLimit;
+  const hops = family === 4 ? ctx.ttl : (ctx.hopLimit ?? ctx.ttl);
   if (hops !== undefined) {
     const range = ctx.ttlRange ?? { min: VRRP_TTL, max: VRRP_TTL };
     if (hops < range.min || hops > range.max) {

@@ -86,7 +86,7 @@ export interface DecodeContext {
   readonly dstAddr: string;
   /** IPv4 TTL from the IP header; checked when present. */
   readonly ttl?: number;
-  /** IPv6 hop limit from IPV6_HOPLIMIT ancillary data; checked when present. */
+  /** IPv6 hop limit from IPV6_HOPLIMIT ancillary data; checked when present (IPv6 falls back to `ttl`). */
   readonly hopLimit?: number;
   /**
    * Accepted TTL/hop-limit window, default exactly 255. keepalived unicast peers may set

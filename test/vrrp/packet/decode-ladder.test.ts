@@ -70,6 +70,7 @@ describe('decodeAdvert drops, one rung at a time', () => {
     ['unparseable context address', rawAdvert({}), { ...ctx4, srcAddr: 'nope' }, 'bad-context'],
     ['IPv6 context with IPv4 text', rawAdvert({}), { ...ctx6, dstAddr: GROUP }, 'bad-context'],
     ['TTL 254', rawAdvert({}), { ...ctx4, ttl: 254 }, 'ttl'],
+    ['IPv6 hop limit given as ttl', rawAdvert({ version: 3, addrs: [v6('fe80::9')], checksum: pseudo6 }), { family: 6, srcAddr: 'fe80::1', dstAddr: 'ff02::12', ttl: 64 }, 'ttl'],
     ['hop limit 1', rawAdvert({ version: 3, addrs: [v6('fe80::9')], checksum: pseudo6 }), { ...ctx6, hopLimit: 1 }, 'ttl'],
     ['TTL outside a unicast window', rawAdvert({}), { ...ctx4, ttl: 10, ttlRange: { min: 64, max: 255 } }, 'ttl'],
     ['7 bytes', rawAdvert({}).subarray(0, 7), ctx4, 'too-short'],
