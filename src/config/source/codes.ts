@@ -25,8 +25,6 @@ export const ReaderCode = {
   UNTERMINATED_QUOTE: 'KTS_CONFIG_UNTERMINATED_QUOTE',
   /** A `'` or `"` opened and not closed when splitting the line into words. */
   UNMATCHED_QUOTE: 'KTS_CONFIG_UNMATCHED_QUOTE',
-  /** A line ending in a lone `\` outside a definition. */
-  DANGLING_ESCAPE: 'KTS_CONFIG_DANGLING_ESCAPE',
   /** `}` with no open block. */
   EXTRA_EOB: 'KTS_CONFIG_EXTRA_EOB',
   /** End of configuration with blocks still open. */
@@ -37,8 +35,6 @@ export const ReaderCode = {
   INVALID_SEQ: 'KTS_CONFIG_INVALID_SEQ',
   /** Malformed `~LST(...)`. */
   INVALID_LST: 'KTS_CONFIG_INVALID_LST',
-  /** A generator would produce an unreasonable number of lines. */
-  GENERATOR_LIMIT: 'KTS_CONFIG_GENERATOR_LIMIT',
   /** `$NAME` substitution would make the line longer than 1024 bytes. */
   PARAM_TOO_LONG: 'KTS_CONFIG_PARAM_TOO_LONG',
   /** `$NAME` substitution does not terminate (e.g. `$A=$A`). */

@@ -155,3 +155,15 @@ describe('main configuration file', () => {
     expect(r.nodes[0]!.pos.file).toBe('part.conf');
   });
 });
+
+describe('include limits', () => {
+  it('stops at the include depth limit with one diagnostic', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`f${i}.conf`] = `level_${i}\ninclude f${i + 1}.conf\n`;
+    const dir = tempTree(files);
+    const r = readConfig(join(dir, 'f0.conf'));
+    expect(codes(r.diagnostics)).toEqual(['KTS_CONFIG_INCLUDE_DEPTH@2']);
+    expect(r.diagnostics[0]!.file).toBe('f31.conf');
+    expect(r.nodes.length).toBe(32);
+  });
+});

@@ -107,3 +107,22 @@ static_routes {}
     expect(render(read('auth_pass ab\\#c\\!d\n').nodes)).toEqual(['auth_pass ab#c!d']);
   });
 });
+
+describe('node details', () => {
+  it('keeps the expanded logical line for re-splitting', () => {
+    const r = read("$S=/bin/check.sh\nvrrp_script x {\n  script \"$S 'a b'\" # c\n}\n");
+    const script = r.nodes[0]!.children![0]!;
+    expect(script.line).toBe('script "/bin/check.sh \'a b\'"');
+    expect(script.args).toEqual(["/bin/check.sh 'a b'"]);
+  });
+
+  it('reports an unterminated quote created by substitution', () => {
+    const r = read('$Q="\nk $Q\n');
+    expect(codes(r.diagnostics)).toEqual(['KTS_CONFIG_UNTERMINATED_QUOTE@1', 'KTS_CONFIG_UNTERMINATED_QUOTE@2']);
+  });
+
+  it('reads empty and comment-only input as an empty tree', () => {
+    expect(read('').nodes).toEqual([]);
+    expect(read('# only\n\n   ! comments\n').nodes).toEqual([]);
+  });
+});
