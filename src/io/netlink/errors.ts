@@ -67,11 +67,6 @@ export function errnoName(errno: number): string | undefined {
   return ERRNO_NAMES.get(errno);
 }
 
-/** Positive errno for a name (`EEXIST` → 17), from the running platform's table. */
-export function errnoOf(name: keyof typeof osConstants.errno): number {
-  return osConstants.errno[name];
-}
-
 export function isKernelErrno(err: unknown, name: keyof typeof osConstants.errno): err is NetlinkError {
   return err instanceof NetlinkError && err.code === 'KTS_NETLINK_KERNEL' && err.errno === osConstants.errno[name];
 }
