@@ -7,3 +7,4 @@ export * from './garp-frame.js';
 export * from './una-frame.js';
 export * from './packet-sender.js';
 export * from './announcer.js';
+export * from './forwarding.js';

@@ -1,11 +1,14 @@
 // Byte-exact GARP / unsolicited NA frames against keepalived 2.2.7 captures
 // (test/fixtures/frames/capture.sh), plus field-level checks read with an independent decoder.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildGratuitousArp } from '../../../src/io/arp/garp-frame.js';
 import { buildUnsolicitedNa, icmpv6Checksum } from '../../../src/io/arp/una-frame.js';
 import { formatMac, ipv4ToBytes, ipv6ToBytes, macToBytes } from '../../../src/io/arp/addresses.js';
+import { ipv6Forwarding } from '../../../src/io/arp/forwarding.js';
 
 const fixture = (name: string): Buffer =>
   Buffer.from(readFileSync(new URL(`../../fixtures/frames/${name}`, import.meta.url), 'utf8').trim(), 'hex');
@@ -136,5 +139,22 @@ describe('address parsing', () => {
   it('round-trips MACs and rejects bad ones', () => {
     expect(formatMac(macToBytes('0:1:2:a:bb:FF'))).toBe('00:01:02:0a:bb:ff');
     expect(() => macToBytes('00:01:02:03:04')).toThrow(/invalid MAC/);
+  });
+});
+
+describe('ipv6Forwarding', () => {
+  it('reads /proc/sys/net/ipv6/conf/<if>/forwarding under an injectable root', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kts-h6b-proc-'));
+    try {
+      for (const [ifname, value] of [['eth0', '1\n'], ['eth1', '0\n']] as const) {
+        mkdirSync(join(root, 'sys/net/ipv6/conf', ifname), { recursive: true });
+        writeFileSync(join(root, 'sys/net/ipv6/conf', ifname, 'forwarding'), value);
+      }
+      expect(ipv6Forwarding('eth0', root)).toBe(true);
+      expect(ipv6Forwarding('eth1', root)).toBe(false);
+      expect(ipv6Forwarding('missing0', root)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
