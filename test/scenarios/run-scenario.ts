@@ -4,8 +4,14 @@
  * effects (the subset listed in `record`) as JSONL-ready objects.
  *
  * params.json: { "description", "instances": [partial VrrpInstanceParams with name/vrid],
- *                "syncGroups"?: [{ "name", "members" }], "record"?: [effect types] }
+ *                "syncGroups"?: [{ "name", "members" }], "scripts"?: [ScriptTrackerParams],
+ *                "record"?: [effect types] }
+ *   or keepalived.conf next to a params.json holding { "description", "overrides"?: {name: partial}, "record"? }
  * input.jsonl: { "at": µs, "instance": name, "event": VrrpEvent }   (timerFired is generated here)
+ *              { "at": µs, "script": name, "result": { "exitCode" } | { "timedOut": true } }
+ *              { "at": µs, "tracker": { "kind", "name" }, "observation": TrackerObservation }
+ *              (both go through the vrrp_script state machine / tracking sets of every instance
+ *               that tracks the object and become `trackingChanged` events)
  *              { "at": µs, "group": name, "groupTracking": [reasons] }
  *              { "at": µs, "end": true }                            (advance the clock, fire timers)
  * expected.jsonl: { "at": µs, "instance": name | null, ...effect } and
@@ -14,7 +20,12 @@
 import { createInstance, step } from '../../src/vrrp/fsm/machine.js';
 import type { Effect, InstanceState, TimerKind, VrrpEvent } from '../../src/vrrp/fsm/types.js';
 import { makeInstanceParams } from '../../src/vrrp/params.js';
-import type { VrrpInstanceParams } from '../../src/vrrp/params.js';
+import type { TrackerKind, VrrpInstanceParams } from '../../src/vrrp/params.js';
+import type { TrackerObservation } from '../../src/vrrp/tracking/priority.js';
+import { createScriptTracker, feedScriptResult, scriptObservation } from '../../src/vrrp/tracking/script-tracker.js';
+import type { ScriptResult, ScriptTrackerParams, ScriptTrackerState } from '../../src/vrrp/tracking/script-tracker.js';
+import { createTrackingSet, observe, summarize } from '../../src/vrrp/tracking/tracking-set.js';
+import type { TrackingSet } from '../../src/vrrp/tracking/tracking-set.js';
 import { createSyncGroup, groupTrackingChanged, startGroup, stepGroup } from '../../src/vrrp/sync-group.js';
 import type { GroupEffect, SyncGroupState } from '../../src/vrrp/sync-group.js';
 
@@ -22,6 +33,7 @@ export interface ScenarioParams {
   readonly description: string;
   readonly instances: readonly (Partial<VrrpInstanceParams> & Pick<VrrpInstanceParams, 'name' | 'vrid'>)[];
   readonly syncGroups?: readonly { readonly name: string; readonly members: readonly string[] }[];
+  readonly scripts?: readonly ScriptTrackerParams[];
   readonly record?: readonly Effect['type'][];
 }
 
@@ -29,6 +41,8 @@ export type InputLine =
   | { readonly at: number; readonly instance: string; readonly event: VrrpEvent }
   | { readonly at: number; readonly group: string; readonly groupTracking: readonly string[] }
   | { readonly at: number; readonly group: string; readonly start: true }
+  | { readonly at: number; readonly script: string; readonly result: ScriptResult }
+  | { readonly at: number; readonly tracker: { readonly kind: TrackerKind; readonly name: string }; readonly observation: TrackerObservation }
   | { readonly at: number; readonly end: true };
 
 export type OutputLine = Record<string, unknown> & { readonly at: number; readonly instance: string | null };
@@ -52,6 +66,10 @@ export function runScenario(params: ScenarioParams, input: readonly InputLine[])
     groups.set(g.name, createSyncGroup({ name: g.name, members: g.members }, members));
     for (const m of g.members) groupOf.set(m, g.name);
   }
+  const scripts = new Map<string, ScriptTrackerState>();
+  for (const sp of params.scripts ?? []) scripts.set(sp.name, createScriptTracker(sp));
+  const tracking = new Map<string, TrackingSet>();
+  for (const [name, inst] of insts) tracking.set(name, createTrackingSet(inst.params.trackers));
   const out: OutputLine[] = [];
   const armed = new Map<string, { instance: string; kind: TimerKind; atUs: number; generation: number }>();
   let now = 0;
@@ -102,9 +120,41 @@ export function runScenario(params: ScenarioParams, input: readonly InputLine[])
     now = t;
   };
 
+  const observeAll = (kind: TrackerKind, name: string, obs: TrackerObservation): void => {
+    for (const [inst, set] of tracking) {
+      const next = observe(set, kind, name, obs);
+      if (next === set) continue;
+      tracking.set(inst, next);
+      const sum = summarize(next);
+      feed(inst, { type: 'trackingChanged', weightSum: sum.weightSum, faultReasons: sum.faultReasons, cause: `track_${kind} ${name}` });
+    }
+  };
+
+  // Like the daemon must: report the trackers' initial state (e.g. init_fail scripts) before `start`.
+  for (const [name, set0] of tracking) {
+    let set = set0;
+    for (const def of set.defs) {
+      const st = def.kind === 'script' ? scripts.get(def.name) : undefined;
+      if (st !== undefined && st.status !== 'init') set = observe(set, 'script', def.name, scriptObservation(st));
+    }
+    tracking.set(name, set);
+    const sum = summarize(set);
+    if (sum.weightSum !== 0 || sum.faultReasons.length > 0) {
+      feed(name, { type: 'trackingChanged', weightSum: sum.weightSum, faultReasons: sum.faultReasons, cause: 'initial tracker state' });
+    }
+  }
+
   for (const line of input) {
     fireUntil(line.at);
     if ('event' in line) feed(line.instance, line.event);
+    else if ('script' in line) {
+      const st = scripts.get(line.script);
+      if (st === undefined) throw new Error(`scenario: unknown script ${line.script}`);
+      const r = feedScriptResult(st, line.result);
+      scripts.set(line.script, r.state);
+      if (r.log !== null) out.push({ at: now, instance: null, type: 'log', level: 'info', msg: r.log, reason: 'script result' });
+      if (r.changed) observeAll('script', line.script, scriptObservation(r.state));
+    } else if ('tracker' in line) observeAll(line.tracker.kind, line.tracker.name, line.observation);
     else if ('groupTracking' in line) {
       const r = groupTrackingChanged(groups.get(line.group)!, line.groupTracking, now);
       groups.set(line.group, r.state);

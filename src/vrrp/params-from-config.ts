@@ -1,0 +1,155 @@
+/**
+ * Maps the typed configuration model (`src/config/model.ts`, after validation produced the
+ * `EffectiveInstance`s) to the parameters the pure VRRP layer runs on: instance params, sync-group
+ * params with their trackers, and `vrrp_script` rise/fall settings. Pure: types only from config.
+ *
+ * keepalived rules applied here:
+ *  - a tracker reference's own `weight` overrides the tracked object's (track_script, track_file,
+ *    track_process); track_interface / track_bfd default to unweighted;
+ *  - references to undeclared objects are dropped (the validator reports them);
+ *  - members of a sync group have their tracker weights ignored (treated as unweighted) unless the
+ *    group sets `sync_group_tracking_weight`;
+ *  - `vrrp_strict`/`strict_mode` forces `lower_prio_no_advert`;
+ *  - GARP lower-priority settings default to the master ones;
+ *  - `notify_priority_changes` defaults to global `vrrp_notify_priority_changes`.
+ * The tie-break address is the configured `unicast_src_ip`/`mcast_src_ip`; when null the daemon
+ * must fill in the interface's primary address (host state, not configuration).
+ */
+
+import type { EffectiveInstance } from '../config/validate/index.js';
+import type { KeepalivedConfig, VrrpInstance, VrrpSyncGroup, WeightedRef } from '../config/model.js';
+import type { GarpParams, TrackerDef, TrackerKind, VrrpInstanceParams } from './params.js';
+import type { SyncGroupParams } from './sync-group.js';
+import type { ScriptTrackerParams } from './tracking/script-tracker.js';
+
+const US_PER_S = 1_000_000;
+
+export interface VrrpScriptRuntime extends ScriptTrackerParams {
+  readonly intervalUs: number;
+  readonly timeoutUs: number;
+  /** argv of the script; null if the script line was missing/invalid. */
+  readonly argv: readonly string[] | null;
+  readonly user: string | null;
+  readonly group: string | null;
+}
+
+export interface SyncGroupRuntime {
+  readonly params: SyncGroupParams;
+  /** Group-level trackers (unweighted: a failure faults every member). */
+  readonly trackers: readonly TrackerDef[];
+}
+
+export interface VrrpRuntimeParams {
+  readonly instances: readonly VrrpInstanceParams[];
+  readonly syncGroups: readonly SyncGroupRuntime[];
+  readonly scripts: readonly VrrpScriptRuntime[];
+}
+
+type ObjectWeights = ReadonlyMap<string, { readonly weight: number; readonly reverse: boolean }>;
+
+function resolveRefs(
+  kind: TrackerKind,
+  refs: readonly WeightedRef[],
+  objects: ObjectWeights | null,
+  forceUnweighted: boolean,
+): TrackerDef[] {
+  const out: TrackerDef[] = [];
+  for (const ref of refs) {
+    let weight = 0;
+    let reverse = ref.reverse;
+    if (objects !== null) {
+      const obj = objects.get(ref.name);
+      if (obj === undefined) continue; // undeclared: keepalived ignores the reference
+      weight = ref.weight ?? obj.weight;
+      reverse = ref.weight !== null ? ref.reverse : obj.reverse;
+    } else {
+      weight = ref.weight ?? 0;
+    }
+    out.push({ kind, name: ref.name, weight: forceUnweighted ? 0 : weight, reverse });
+  }
+  return out;
+}
+
+function garpParams(vi: VrrpInstance): GarpParams {
+  return {
+    masterDelayUs: vi.garpMasterDelaySec * US_PER_S,
+    masterRepeat: vi.garpMasterRepeat,
+    masterRefreshUs: vi.garpMasterRefreshSec * US_PER_S,
+    masterRefreshRepeat: vi.garpMasterRefreshRepeat,
+    lowerPrioDelayUs: (vi.garpLowerPrioDelaySec ?? vi.garpMasterDelaySec) * US_PER_S,
+    lowerPrioRepeat: vi.garpLowerPrioRepeat ?? vi.garpMasterRepeat,
+  };
+}
+
+export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly EffectiveInstance[]): VrrpRuntimeParams {
+  const g = cfg.globalDefs;
+  const scripts: ObjectWeights = new Map(cfg.vrrpScripts.map((s) => [s.name, { weight: s.weight, reverse: s.weightReverse }]));
+  const files: ObjectWeights = new Map(cfg.trackFiles.map((f) => [f.name, { weight: f.weight, reverse: f.weightReverse }]));
+  const processes: ObjectWeights = new Map(cfg.trackProcesses.map((p) => [p.name, { weight: p.weight, reverse: p.weightReverse }]));
+
+  const groupOf = new Map<string, VrrpSyncGroup>();
+  for (const sg of cfg.syncGroups) for (const m of sg.members) groupOf.set(m.name, sg);
+
+  const trackersOf = (
+    src: Pick<VrrpInstance, 'trackScripts' | 'trackInterfaces' | 'trackFiles' | 'trackProcesses' | 'trackBfds'>,
+    unweighted: boolean,
+  ): TrackerDef[] => [
+    ...resolveRefs('interface', src.trackInterfaces, null, unweighted),
+    ...resolveRefs('script', src.trackScripts, scripts, unweighted),
+    ...resolveRefs('file', src.trackFiles, files, unweighted),
+    ...resolveRefs('process', src.trackProcesses, processes, unweighted),
+    ...resolveRefs('bfd', src.trackBfds, null, unweighted),
+  ];
+
+  const instances: VrrpInstanceParams[] = effective.map((e) => {
+    const vi = e.instance;
+    const sg = groupOf.get(vi.name) ?? null;
+    const strict = vi.strictMode || g.vrrpStrict;
+    const src = vi.unicastSrcIp ?? vi.mcastSrcIp;
+    return {
+      name: vi.name,
+      vrid: vi.virtualRouterId ?? 0,
+      family: e.family,
+      version: e.version,
+      basePriority: vi.priority,
+      adverIntervalCs: e.adverIntervalCs,
+      initialState: vi.state,
+      preempt: !e.nopreempt,
+      preemptDelayUs: e.preemptDelayUs,
+      garp: garpParams(vi),
+      downTimerAdverts: vi.downTimerAdverts,
+      lowerPrioNoAdvert: vi.lowerPrioNoAdvert || strict,
+      higherPrioSendAdvert: vi.higherPrioSendAdvert && !strict,
+      notifyPriorityChanges: vi.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
+      primaryAddress: src?.address ?? null,
+      interfaceName: vi.interface?.name ?? null,
+      trackPrimaryInterface: !vi.dontTrackPrimary,
+      vips: vi.virtualIpAddresses.filter((v) => v.family === e.family).map((v) => v.address),
+      excludedVips: vi.virtualIpAddressesExcluded.map((v) => v.address),
+      trackers: trackersOf(vi, sg !== null && !sg.syncGroupTrackingWeight),
+      syncGroup: sg?.name ?? null,
+    };
+  });
+
+  const known = new Set(instances.map((i) => i.name));
+  const syncGroups: SyncGroupRuntime[] = cfg.syncGroups
+    .map((sg) => ({
+      params: { name: sg.name, members: sg.members.map((m) => m.name).filter((n) => known.has(n)) },
+      trackers: trackersOf(sg, true),
+    }))
+    .filter((s) => s.params.members.length > 0);
+
+  const scriptRuntime: VrrpScriptRuntime[] = cfg.vrrpScripts.map((s) => ({
+    name: s.name,
+    rise: s.rise,
+    fall: s.fall,
+    initFail: s.initFail,
+    intervalUs: s.intervalUs,
+    timeoutUs: s.timeoutUs,
+    argv: s.script?.argv ?? null,
+    user: s.user,
+    group: s.group,
+  }));
+
+  return { instances, syncGroups, scripts: scriptRuntime };
+}
