@@ -3,7 +3,7 @@
  * renamed eth0/eth1, ens33/ens8, ens192/eno16777736, …), and runners for `keepalived -t` and
  * `keepalived-ts -t` inside it. Shared by the differential test and the benchmark.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,33 @@ function run(cmd: string, args: readonly string[], timeoutMs = 30_000): RunResul
   return { code: r.status ?? (r.signal !== null ? 128 : -1), stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error?.message ?? '') };
 }
 
+/** Like run() but without blocking the event loop. */
+function runAsync(cmd: string, args: readonly string[], timeoutMs = 60_000): Promise<RunResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', (err) => resolvePromise({ code: -1, stdout, stderr: stderr + err.message }));
+    child.on('close', (code, signal) => resolvePromise({ code: code ?? (signal !== null ? 128 : -1), stdout, stderr }));
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping the order of results. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 function ip(...args: string[]): RunResult {
   return run('ip', args);
 }
@@ -101,12 +128,24 @@ export class Lab {
     return run('ip', ['netns', 'exec', this.ns, cmd, ...args], timeoutMs);
   }
 
+  execAsync(cmd: string, args: readonly string[], timeoutMs?: number): Promise<RunResult> {
+    return runAsync('ip', ['netns', 'exec', this.ns, cmd, ...args], timeoutMs);
+  }
+
   keepalivedTest(file: string): RunResult {
     return this.exec(KEEPALIVED, ['-t', '-f', file]);
   }
 
   keepalivedTsTest(file: string, extra: readonly string[] = []): RunResult {
     return this.exec(process.execPath, [KEEPALIVED_TS, '-t', '-f', file, ...extra]);
+  }
+
+  keepalivedTestAsync(file: string): Promise<RunResult> {
+    return this.execAsync(KEEPALIVED, ['-t', '-f', file]);
+  }
+
+  keepalivedTsTestAsync(file: string, extra: readonly string[] = []): Promise<RunResult> {
+    return this.execAsync(process.execPath, [KEEPALIVED_TS, '-t', '-f', file, ...extra]);
   }
 
   destroy(): void {
