@@ -197,6 +197,15 @@ describe('VmacManager', () => {
     expect(k.seen.some((r) => r.type === RTM_DELLINK)).toBe(false);
   });
 
+  it('deletes a VMAC it created when setting it up fails', async () => {
+    const { k, vmacs } = managers((r) =>
+      r.type === RTM_GETLINK ? linkReply(9, 'vrrp.51', [0, 0, 0x5e, 0, 1, 0x33]) : r.type === RTM_NEWLINK && !(r.flags & 0x400) ? { errno: EPERM } : {},
+    );
+    await expect(vmacs.create({ parentIndex: 3, vrid: 51, family: 4 })).rejects.toMatchObject({ errnoName: 'EPERM' });
+    expect(k.seen.map((r) => r.type)).toEqual([RTM_NEWLINK, RTM_GETLINK, RTM_NEWLINK, RTM_DELLINK]);
+    expect(vmacs.owned).toEqual([]);
+  });
+
   it('rejects bad VRIDs and names before sending anything', async () => {
     const { k, vmacs } = managers(() => ({}));
     await expect(vmacs.create({ parentIndex: 3, vrid: 0, family: 4 })).rejects.toMatchObject({ code: 'KTS_NETLINK_INVALID_ARGUMENT' });

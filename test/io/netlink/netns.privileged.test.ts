@@ -83,6 +83,10 @@ class Agent {
     let markReady: () => void = () => undefined;
     this.ready = new Promise((r) => (markReady = r));
     child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    child.on('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`agent exited (${code}): ${this.stderr}`));
+      this.waiting.clear();
+    });
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (!line.startsWith('{')) return;
       const m = JSON.parse(line) as { ready?: boolean; id?: number; ok?: boolean; value?: unknown; error?: { message: string }; event?: LinkEvent };
