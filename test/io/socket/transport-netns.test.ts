@@ -136,10 +136,15 @@ describe.skipIf(!canRunNetnsTests)('advert transport between two namespaces', ()
     const [, inbox4] = openIn(lab.b.ns, { family: 4, interfaceName: 'veth0' });
     await tx4.sendTo(Buffer.alloc(20, 1), '224.0.0.18');
     expect((await inbox4.nth(0))?.source).toBe(lab.a.ipv4);
+    tx4.setSourceAddress('192.168.77.50'); // e.g. the primary address changed
+    await tx4.sendTo(Buffer.alloc(20, 1), '224.0.0.18');
+    expect((await inbox4.nth(1))?.source).toBe('192.168.77.50');
     const [tx6] = openIn(lab.a.ns, { family: 6, interfaceName: 'veth0' });
     const [, inbox6] = openIn(lab.b.ns, { family: 6, interfaceName: 'veth0' });
     await tx6.sendTo(Buffer.alloc(20, 1), 'ff02::12');
     expect((await inbox6.nth(0))?.source).toBe(lab.a.linkLocal);
+    expect(() => tx6.setSourceAddress(lab.a.linkLocal)).not.toThrow();
+    expect(() => tx6.setSourceAddress('fe80::99')).toThrow(expect.objectContaining({ code: 'KTS_VRRP_SOCKET_CONFIG' }));
     const [txU] = openIn(lab.a.ns, { family: 4, sourceAddress: lab.a.ipv4, unicastPeers: [lab.b.ipv4] });
     const [, inboxU] = openIn(lab.b.ns, { family: 4, sourceAddress: lab.b.ipv4, unicastPeers: [lab.a.ipv4] });
     expect(txU.ifindex).toBeUndefined();
