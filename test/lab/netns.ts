@@ -287,8 +287,10 @@ export class Netns {
   startKeepalivedTs(conf: string, extra: readonly string[] = []): NsProcess {
     const root = repoRoot();
     const pid = join(this.lab.dir, `${this.role}-kts`);
+    // KTS_BIN: run another entry script instead of bin/keepalived-ts (development of the daemon).
+    const bin = process.env['KTS_BIN'] ?? join(root, 'bin', 'keepalived-ts');
     return this.spawn('keepalived-ts', process.execPath, [
-      join(root, 'bin', 'keepalived-ts'), '-n', '-l', '-D', '-f', conf,
+      bin, '-n', '-l', '-D', '-f', conf,
       '-p', `${pid}.pid`, '-r', `${pid}-vrrp.pid`, '-c', `${pid}-checkers.pid`, ...extra,
     ]);
   }

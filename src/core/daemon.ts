@@ -1,0 +1,369 @@
+/**
+ * The composition root: `runDaemon(options)` loads the configuration, builds the io adapters (rtnetlink
+ * channel + AddressManager + LinkWatcher, AF_PACKET GARP announcer, notify runner, one advert transport per
+ * instance), starts one InstanceDriver per vrrp_instance, and serves signals until stopped:
+ *
+ *   SIGTERM/SIGINT  stop: priority-0 adverts from masters, VIPs removed (unless -V), notify_stop, exit 0
+ *   SIGHUP          reload: re-read; on failure keep the running config; instances matched by
+ *                   (VRID, family, interface, unicast/multicast) keep their state, VIP diffs applied live
+ *   SIGUSR1/SIGUSR2 /tmp/keepalived.data, /tmp/keepalived.stats
+ *
+ * Startup removes configured VIPs left over from a previous run (FSM start effect). Link changes drive FAULT; a VIP deleted
+ * by someone else while MASTER is re-added. Returns the process exit code once stopped.
+ */
+import type { Logger } from 'pino';
+import type { DaemonOptions } from '../cli/options.js';
+import { loadConfig } from '../config/load.js';
+import type { LoadResult } from '../config/load.js';
+import { loadHostView } from '../io/host/index.js';
+import { AddressManager, LinkWatcher, NetlinkChannel, listInterfaces, linkUsable } from '../io/netlink/index.js';
+import type { HostInterface, LinkEvent } from '../io/netlink/index.js';
+import { GarpAnnouncer, PacketSender } from '../io/arp/index.js';
+import { openAdvertTransport } from '../io/vrrp-socket/index.js';
+import { formatDiagnostic } from './diagnostics.js';
+import { createRealClock } from './clock.js';
+import type { Clock } from './clock.js';
+import { createRootLog } from './log.js';
+import type { DebugCategory, RootLog } from './log.js';
+import { removePidFile, writePidFile } from './pidfile.js';
+import { dataDumpPath, installSignalHandlers, statsDumpPath } from './signals.js';
+import { InstanceDriver } from './instance.js';
+import { resolveInstance } from './instance-config.js';
+import type { ResolvedInstance } from './instance-config.js';
+import { Notifier } from './notifier.js';
+import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
+import type { AdvertChannelFactory, GarpPort } from './ports.js';
+
+export const DAEMON_VERSION = '0.1.0';
+
+/** Process exit codes (keepalived's). */
+export const DaemonExit = { OK: 0, FATAL: 1, CONFIG: 2 } as const;
+
+/** keepalived's default log file for `-g` without a name. */
+const DEFAULT_LOG_FILE = '/tmp/keepalived.log';
+
+function debugCategoriesFromEnv(): DebugCategory[] {
+  const v = process.env['KTS_DEBUG'];
+  if (v === undefined || v === '') return [];
+  const all = ['packet', 'fsm', 'netlink', 'arp', 'checker'];
+  return v === 'all' ? (all as DebugCategory[]) : (v.split(',').filter((c) => all.includes(c)) as DebugCategory[]);
+}
+
+export interface DaemonHooks {
+  /** Called once the daemon is running (tests). */
+  readonly onReady?: (d: Daemon) => void;
+  readonly log?: RootLog;
+  readonly clock?: Clock;
+}
+
+/** Runs the daemon until SIGTERM/SIGINT (or `Daemon.stop()`); resolves with the exit code. */
+export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): Promise<number> {
+  const root =
+    hooks.log ??
+    createRootLog({
+      ...(opts.logConsole ? { format: 'text' as const } : {}),
+      ...(opts.logFile !== null && !opts.logConsole ? { file: opts.logFile === '' ? DEFAULT_LOG_FILE : opts.logFile, format: 'text' as const } : {}),
+      detail: opts.logDetail,
+      debug: debugCategoriesFromEnv(),
+    });
+  const core = root.component('core');
+  core.info(`Starting Keepalived-ts v${DAEMON_VERSION}`);
+  if (opts.namespace !== null) core.warn(`--namespace ${opts.namespace} is not supported by keepalived-ts; running in the current namespace`);
+  if (opts.umask !== null) process.umask(opts.umask);
+  if (opts.checkOnly) core.warn('the health-checker subsystem (-C) is not implemented in this daemon yet');
+
+  const pidFiles = [opts.pidFile, ...(opts.checkOnly ? [] : [opts.vrrpPidFile])];
+  try {
+    for (const p of pidFiles) writePidFile(p);
+  } catch (err) {
+    core.error({ err }, (err as Error).message);
+    return DaemonExit.FATAL;
+  }
+  const daemon = new Daemon(opts, root, hooks.clock ?? createRealClock());
+  const uninstall = installSignalHandlers({
+    stop: (sig) => {
+      core.info(`Received ${sig}, stopping`);
+      daemon.requestStop();
+    },
+    reload: () => daemon.requestReload(),
+    dumpData: () => daemon.dumpData(),
+    dumpStats: () => daemon.dumpStats(),
+  });
+  let code: number = DaemonExit.OK;
+  try {
+    code = await daemon.run(hooks.onReady);
+  } catch (err) {
+    core.fatal({ err }, `daemon failed: ${(err as Error).message}`);
+    code = DaemonExit.FATAL;
+  } finally {
+    uninstall();
+    for (const p of pidFiles) removePidFile(p);
+  }
+  core.info(`Stopped Keepalived-ts v${DAEMON_VERSION}`);
+  // Safety net: a forgotten handle must not keep a stopped daemon alive.
+  setTimeout(() => process.exit(code), 2000).unref();
+  return code;
+}
+
+/** The running daemon: io adapters and one driver per instance, keyed by reload identity. */
+export class Daemon {
+  private readonly core: Logger;
+  private readonly vrrpLog: Logger;
+  private readonly drivers = new Map<string, InstanceDriver>();
+  private netlink: NetlinkChannel | undefined;
+  private addresses: AddressManager | undefined;
+  private watcher: LinkWatcher | undefined;
+  private sender: PacketSender | undefined;
+  private announcer: GarpAnnouncer | undefined;
+  private notifier: Notifier | undefined;
+  private interfaces = new Map<number, HostInterface>();
+  private config: LoadResult | undefined;
+  private stopRequested: (() => void) | undefined;
+  private readonly stopPromise: Promise<void>;
+  private reloading: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly opts: DaemonOptions,
+    private readonly root: RootLog,
+    private readonly clock: Clock,
+  ) {
+    this.core = root.component('core');
+    this.vrrpLog = root.component('vrrp');
+    this.stopPromise = new Promise((res) => (this.stopRequested = res));
+  }
+
+  /** Instances by name (tests, dumps). */
+  get instances(): readonly InstanceDriver[] {
+    return [...this.drivers.values()];
+  }
+
+  requestStop(): void {
+    this.stopRequested?.();
+  }
+
+  requestReload(): void {
+    this.reloading = this.reloading.then(() => this.reload()).catch((err: unknown) => this.core.error({ err }, 'reload failed'));
+  }
+
+  dumpData(): void {
+    const path = dataDumpPath();
+    const err = writeDump(path, formatDataDump(this.instances));
+    if (err !== undefined) this.core.error(`cannot write ${path}: ${err}`);
+    else this.core.info(`Data dump written to ${path}`);
+  }
+
+  dumpStats(): void {
+    const path = statsDumpPath();
+    const err = writeDump(path, formatStatsDump(this.instances));
+    if (err !== undefined) this.core.error(`cannot write ${path}: ${err}`);
+    else this.core.info(`Stats dump written to ${path}`);
+  }
+
+  async run(onReady?: (d: Daemon) => void): Promise<number> {
+    const loaded = await this.load();
+    if (loaded === undefined) return DaemonExit.CONFIG;
+    this.config = loaded;
+    if (!this.opts.checkOnly) await this.startVrrp(loaded);
+    onReady?.(this);
+    // Keeps the event loop alive even when no socket is referenced (e.g. no VRRP instance configured).
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    await this.stopPromise;
+    clearInterval(keepAlive);
+    await this.reloading;
+    await this.shutdown();
+    return DaemonExit.OK;
+  }
+
+  /** Reads + validates the configuration; undefined (after logging) when it cannot be run. */
+  private async load(): Promise<LoadResult | undefined> {
+    let res: LoadResult;
+    try {
+      const host = this.opts.noHostChecks ? null : await loadHostView();
+      res = await loadConfig(this.opts.configFile, { configId: this.opts.configId, allConfig: this.opts.allConfig, host });
+    } catch (err) {
+      this.core.error({ err }, `cannot load configuration ${this.opts.configFile}: ${(err as Error).message}`);
+      return undefined;
+    }
+    let fatal = false;
+    for (const d of res.diagnostics) {
+      const text = formatDiagnostic(d);
+      if (d.severity === 'fatal') {
+        fatal = true;
+        this.core.error({ code: d.code }, text);
+      } else if (d.severity === 'info') this.core.debug({ code: d.code }, text);
+      else this.core.warn({ code: d.code }, text);
+    }
+    if (fatal) {
+      this.core.error(`configuration ${this.opts.configFile} cannot be run`);
+      return undefined;
+    }
+    return res;
+  }
+
+  private async refreshInterfaces(): Promise<HostInterface[]> {
+    const list = await listInterfaces(this.netlink !== undefined ? { channel: this.netlink } : {});
+    this.interfaces = new Map(list.map((i) => [i.index, i] as const));
+    return list;
+  }
+
+  private resolveAll(loaded: LoadResult, ifaces: readonly HostInterface[]): Map<string, ResolvedInstance> {
+    const out = new Map<string, ResolvedInstance>();
+    if (loaded.config.syncGroups.length > 0) {
+      this.core.warn('vrrp_sync_group is not supported by the keepalived-ts daemon yet: group members run as independent instances');
+    }
+    for (const eff of loaded.instances) {
+      const vi = eff.instance;
+      if (vi.trackScripts.length + vi.trackFiles.length + vi.trackProcesses.length + vi.trackBfds.length > 0) {
+        this.core.warn(`(${vi.name}) track_script/track_file/track_process/track_bfd are not supported by the daemon yet and are ignored`);
+      }
+      try {
+        const { instance, skipped } = resolveInstance(eff, loaded.config, ifaces);
+        for (const s of skipped) this.core.warn(`(${vi.name}) VIP ${s} skipped (unknown interface or other family)`);
+        if (out.has(instance.key)) {
+          this.core.error(`(${vi.name}) duplicate VRID ${instance.vrid} on ${instance.ifname}, instance ignored`);
+          continue;
+        }
+        out.set(instance.key, instance);
+      } catch (err) {
+        this.core.error({ err }, (err as Error).message);
+      }
+    }
+    return out;
+  }
+
+  private async startVrrp(loaded: LoadResult): Promise<void> {
+    this.netlink = NetlinkChannel.open({ keepAlive: false });
+    this.addresses = new AddressManager(this.netlink);
+    this.watcher = new LinkWatcher();
+    this.watcher.onEvent((e) => this.onLinkEvent(e));
+    await this.watcher.start();
+    const ifaces = await this.refreshInterfaces();
+    try {
+      this.sender = new PacketSender();
+      const g = loaded.config.globalDefs;
+      this.announcer = new GarpAnnouncer({
+        sender: this.sender,
+        garpIntervalUs: g.vrrpGarpIntervalUs,
+        gnaIntervalUs: g.vrrpGnaIntervalUs,
+        onError: (err, f) => this.root.category(this.vrrpLog, 'arp').warn({ err, address: f.address }, `gratuitous ${f.kind} for ${f.address} failed`),
+      });
+    } catch (err) {
+      this.core.error({ err }, `gratuitous ARP disabled: ${(err as Error).message}`);
+    }
+    this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog);
+    const resolved = this.resolveAll(loaded, ifaces);
+    for (const inst of resolved.values()) await this.startInstance(inst);
+    this.core.info(`VRRP started: ${this.drivers.size} instance(s)`);
+  }
+
+  private garpPort(): GarpPort {
+    return this.announcer ?? { announce: () => undefined, cancel: () => undefined };
+  }
+
+  private channelFactory(inst: ResolvedInstance): AdvertChannelFactory {
+    return (onPacket, onError) =>
+      openAdvertTransport({
+        family: inst.family,
+        interfaceName: inst.ifname,
+        ...(inst.sourceAddress !== null ? { sourceAddress: inst.sourceAddress } : {}),
+        multicastGroup: inst.multicastGroup,
+        unicastPeers: inst.unicastPeers,
+        ttl: inst.unicastTtl,
+        onPacket,
+        onError,
+      });
+  }
+
+  /** Creates and starts a driver (the FSM's start first removes configured VIPs left over by a previous run). */
+  private async startInstance(inst: ResolvedInstance): Promise<void> {
+    if (this.addresses === undefined || this.notifier === undefined) return;
+    const driver = new InstanceDriver(inst, {
+      clock: this.clock,
+      log: this.vrrpLog,
+      packetLog: this.root.category(this.vrrpLog, 'packet'),
+      fsmLog: this.root.category(this.vrrpLog, 'fsm'),
+      openChannel: this.channelFactory(inst),
+      addresses: this.addresses,
+      garp: this.garpPort(),
+      notify: this.notifier,
+      releaseVipsOnStop: !this.opts.dontReleaseVrrp,
+    });
+    const iface = this.interfaces.get(inst.ifindex);
+    try {
+      driver.start(iface === undefined ? false : linkUsable(iface.flags));
+      this.drivers.set(inst.key, driver);
+    } catch (err) {
+      this.vrrpLog.error({ err, instance: inst.name }, `(${inst.name}) cannot start: ${(err as Error).message}`);
+    }
+  }
+
+  private onLinkEvent(e: LinkEvent): void {
+    switch (e.kind) {
+      case 'link-up':
+      case 'link-down': {
+        this.root.category(this.core, 'netlink').debug({ ifname: e.name }, `netlink: ${e.name} ${e.kind}`);
+        for (const d of this.drivers.values()) if (d.config.ifindex === e.ifindex) d.linkChanged(e.kind === 'link-up');
+        return;
+      }
+      case 'address-removed':
+        for (const d of this.drivers.values()) d.addressRemoved(e.ifindex, e.address, e.prefixLen);
+        return;
+      case 'resync-needed':
+        this.core.warn(`netlink notifications lost (${e.reason}); link state re-read`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** SIGHUP. */
+  private async reload(): Promise<void> {
+    if (this.stopped || this.opts.checkOnly) return;
+    this.core.info('Reloading configuration');
+    const loaded = await this.load();
+    if (loaded === undefined) {
+      this.core.error('reload failed: keeping the running configuration');
+      return;
+    }
+    this.config = loaded;
+    const ifaces = await this.refreshInterfaces();
+    const next = this.resolveAll(loaded, ifaces);
+    for (const [key, d] of [...this.drivers]) {
+      if (next.has(key)) continue;
+      this.vrrpLog.info(`(${d.name}) removed by reload, stopping`);
+      await d.stop();
+      this.drivers.delete(key);
+    }
+    for (const [key, inst] of next) {
+      const d = this.drivers.get(key);
+      if (d === undefined) {
+        await this.startInstance(inst);
+        continue;
+      }
+      const old = d.config;
+      const reopen =
+        old.sourceAddress !== inst.sourceAddress ||
+        old.multicastGroup !== inst.multicastGroup ||
+        old.unicastTtl !== inst.unicastTtl ||
+        old.unicastPeers.join(',') !== inst.unicastPeers.join(',');
+      d.reconfigure(inst, reopen);
+    }
+    this.core.info('Reload finished');
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await Promise.all(this.instances.map((d) => d.stop()));
+    if (!this.opts.dontReleaseVrrp && this.addresses !== undefined) {
+      const r = await this.addresses.removeOwned();
+      for (const f of r.failed) this.core.error({ err: f.error }, `cannot remove VIP ${f.vip.address}`);
+    }
+    this.watcher?.stop();
+    this.announcer?.close();
+    this.sender?.close();
+    this.notifier?.close();
+    this.netlink?.close();
+  }
+}
