@@ -244,11 +244,11 @@ export class Definitions {
       }
       if (buf.charCodeAt(p) !== 125) return null;
       const raw = buf.slice(paramsStart, p);
-      if (raw.length > 0) {
-        // keepalived rejects a parameter list that ends with a blank.
+      params = raw.length > 0 ? raw.split(/[ \t]+/).filter((s) => s.length > 0) : [];
+      if (params.length > 0) {
+        // keepalived rejects a parameter list that ends with a blank (`${A }` alone is fine).
         const last = raw.charCodeAt(raw.length - 1);
         if (last === 32 || last === 9) return null;
-        params = raw.split(/[ \t]+/).filter((s) => s.length > 0);
         for (const prm of params) {
           for (let i = 0; i < prm.length; i++) if (!isDigit(prm.charCodeAt(i))) numbersOnly = false;
         }

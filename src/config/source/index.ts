@@ -19,7 +19,8 @@ import { DiagnosticSink } from '../../core/diagnostics.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { ReaderCode } from './codes.js';
 import { globFiles, hasBrace } from './glob.js';
-import { IncludeCheck, LineReader } from './line-reader.js';
+import { IncludeCheck } from './include-directives.js';
+import { LineReader } from './line-reader.js';
 import { buildTree } from './tree-builder.js';
 import type { ConfigNode } from './tree.js';
 

@@ -17,21 +17,8 @@ import type { Definition } from './definitions.js';
 import { parseLst, parseSeq } from './generators.js';
 import type { LineGenerator } from './generators.js';
 import { globFiles, hasBrace } from './glob.js';
+import { applyIncludeCheck, IncludeCheck, parseIncludeDirective } from './include-directives.js';
 import { decomment, splitBraces } from './lexer.js';
-
-/** keepalived include check bits (include_t). */
-export const IncludeCheck = {
-  NONE: 0,
-  /** Error if a match is a directory, executable, not regular or unreadable. */
-  READ: 0x01,
-  /** Error if no files match (without wildcards). */
-  MATCH: 0x02,
-  /** Error if no files match even with wildcards. */
-  WILDCARD: 0x04,
-  /** Error if any brace alternative matches nothing. */
-  BRACE: 0x08,
-  ALL: 0x0f,
-} as const;
 
 /** Includes nested deeper than this are refused (keepalived has no limit and runs out of descriptors). */
 export const MAX_INCLUDE_DEPTH = 32;
@@ -305,38 +292,9 @@ export class LineReader {
   }
 
   private checkInclude(text: string, pos: SourcePos): boolean {
-    if (!text.startsWith('include') || text.length < 9) return false;
-    const c7 = text.charCodeAt(7);
-    let type: number;
-    let at: number;
-    if (isWhiteCode(c7)) {
-      type = IncludeCheck.NONE;
-      at = 8;
-    } else if (isWhiteCode(text.charCodeAt(8))) {
-      const R = IncludeCheck.READ;
-      switch (text.charAt(7)) {
-        case 'r':
-          type = R;
-          break;
-        case 'm':
-          type = R | IncludeCheck.MATCH;
-          break;
-        case 'w':
-          type = R | IncludeCheck.MATCH | IncludeCheck.WILDCARD;
-          break;
-        case 'b':
-          type = R | IncludeCheck.BRACE;
-          break;
-        case 'a':
-          type = IncludeCheck.ALL;
-          break;
-        default:
-          return false;
-      }
-      at = 9;
-    } else return false;
-    while (at < text.length && isBlankCode(text.charCodeAt(at))) at++;
-    const pattern = text.slice(at);
+    const directive = parseIncludeDirective(text);
+    if (directive === null) return false;
+    const { pattern, type } = directive;
     if (this.groups.length >= MAX_INCLUDE_DEPTH) {
       this.sink.error(ReaderCode.INCLUDE_DEPTH, `Include depth exceeds ${MAX_INCLUDE_DEPTH} - not including '${pattern}'`, pos);
       return true;
@@ -434,41 +392,9 @@ export class LineReader {
   }
 
   private applyIncludeCheck(text: string, pos: SourcePos): void {
-    const words = text.split(/[ \t]+/).slice(1);
-    if (words.length === 0) {
-      this.includeCheck = IncludeCheck.ALL;
-      return;
-    }
-    words.forEach((word, i) => {
-      let mode: 'set' | 'add' | 'remove' = 'set';
-      let name = word;
-      if (word.startsWith('-') || word.startsWith('+')) {
-        mode = word.startsWith('-') ? 'remove' : 'add';
-        name = word.slice(1);
-      } else if (i === 0) {
-        this.includeCheck = 0;
-      } else {
-        this.sink.error(ReaderCode.INCLUDE_CHECK, `Duplicate include_check '${word}' specified - ignoring`, pos, 'include_check');
-        return;
-      }
-      const flag =
-        name === 'read'
-          ? IncludeCheck.READ
-          : name === 'match'
-            ? IncludeCheck.MATCH
-            : name === 'wildcard_match'
-              ? IncludeCheck.WILDCARD
-              : name === 'brace_match'
-                ? IncludeCheck.BRACE
-                : 0;
-      if (flag === 0) {
-        this.sink.error(ReaderCode.INCLUDE_CHECK, `Unknown include_check type '${name}' - ignoring`, pos, 'include_check');
-        return;
-      }
-      if (mode === 'set') this.includeCheck = IncludeCheck.READ | flag;
-      else if (mode === 'add') this.includeCheck |= flag;
-      else this.includeCheck &= ~flag;
-    });
+    this.includeCheck = applyIncludeCheck(text.split(/[ \t]+/).slice(1), this.includeCheck, (message) =>
+      this.sink.error(ReaderCode.INCLUDE_CHECK, message, pos, 'include_check'),
+    );
   }
 
   private noteFile(abs: string, text: string): void {
@@ -490,6 +416,3 @@ function isBlankCode(c: number): boolean {
   return c === 32 || c === 9;
 }
 
-function isWhiteCode(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
-}

@@ -29,6 +29,10 @@ x \${R}
     expect(render(read('a ${NOPE} b\n').nodes)).toEqual(['a $ {', '  NOPE', 'b']);
   });
 
+  it('accepts blanks before the closing brace only without parameters', () => {
+    expect(render(read('$A=a\nx ${A } ${_RANDOM 3 3 } ${_RANDOM 3 3}\n', { random: (min) => min }).nodes)).toEqual(['x a $ {', '  _RANDOM 3 3', '3']);
+  });
+
   it('is not a definition with a blank before =', () => {
     expect(render(read('$A =x\n').nodes)).toEqual(['$A =x']);
   });
