@@ -951,7 +951,10 @@ export function buildVirtualServer(ctx: BuildContext, node: ConfigNode): Virtual
   };
   walkBlock(ctx, node.children ?? [], virtualServerKeywords, vsHandlers, vs);
   const realServers: RealServer[] = vs.realServers.map((rs) => ({
-    ...rs.base,
+    address: rs.base.address,
+    family: rs.base.family,
+    port: rs.base.port,
+    pos: rs.base.pos,
     weight: rs.weight,
     forwarding: rs.forwarding ?? vs.v.forwarding,
     inhibitOnFailure: rs.inhibitOnFailure ?? vs.v.inhibitOnFailure,
