@@ -48,6 +48,8 @@ export interface AnnouncerOptions {
   readonly garpIntervalUs?: number;
   /** vrrp_gna_interval in µs (0 = no pacing). */
   readonly gnaIntervalUs?: number;
+  /** Per-interface intervals (keepalived `garp_group`), overriding the globals above. */
+  readonly intervalsFor?: (ifindex: number) => { readonly garpUs?: number; readonly gnaUs?: number } | undefined;
   /** Called for every frame that failed to send; the announcer carries on. */
   readonly onError?: (err: unknown, frame: QueuedFrame) => void;
 }
@@ -79,6 +81,7 @@ export class GarpAnnouncer {
   readonly #clock: AnnouncerClock;
   readonly #intervalUs: { readonly garp: number; readonly una: number };
   readonly #onError: ((err: unknown, frame: QueuedFrame) => void) | undefined;
+  readonly #intervalsFor: AnnouncerOptions['intervalsFor'];
   readonly #lanes = new Map<string, Lane>();
   #garpSent = 0;
   #unaSent = 0;
@@ -90,6 +93,7 @@ export class GarpAnnouncer {
     this.#clock = options.clock ?? realAnnouncerClock;
     this.#intervalUs = { garp: options.garpIntervalUs ?? 0, una: options.gnaIntervalUs ?? 0 };
     this.#onError = options.onError;
+    this.#intervalsFor = options.intervalsFor;
   }
 
   /** Queue (and, when the lane is idle, send at once) one burst. Never throws on send errors. */
@@ -140,15 +144,22 @@ export class GarpAnnouncer {
       this.#lanes.set(key, lane);
     }
     lane.queue.push(frame);
-    if (lane.timer === undefined) this.#drain(lane, this.#intervalUs[frame.kind]);
+    if (lane.timer === undefined) this.#drain(lane, frame.kind, frame.ifindex);
   }
 
-  #drain(lane: Lane, intervalUs: number): void {
+  #intervalUsFor(kind: 'garp' | 'una', ifindex: number): number {
+    const own = this.#intervalsFor?.(ifindex);
+    const v = kind === 'garp' ? own?.garpUs : own?.gnaUs;
+    return v ?? this.#intervalUs[kind];
+  }
+
+  #drain(lane: Lane, kind: 'garp' | 'una', ifindex: number): void {
     lane.timer = undefined;
+    const intervalUs = this.#intervalUsFor(kind, ifindex);
     while (lane.queue.length > 0) {
       const now = this.#clock.nowUs();
       if (intervalUs > 0 && lane.lastSentUs !== undefined && now - lane.lastSentUs < intervalUs) {
-        lane.timer = this.#clock.schedule(lane.lastSentUs + intervalUs - now, () => this.#drain(lane, intervalUs));
+        lane.timer = this.#clock.schedule(lane.lastSentUs + intervalUs - now, () => this.#drain(lane, kind, ifindex));
         return;
       }
       const frame = lane.queue.shift();

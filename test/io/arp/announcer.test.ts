@@ -94,6 +94,20 @@ describe('GarpAnnouncer', () => {
     expect(sender.sent[2]!.at - 1_000_000).toBe(500_000);
   });
 
+  it('garp_group intervals override the globals for their interface only', () => {
+    const clock = new FakeClock();
+    const sender = new RecordingSender(clock);
+    const a = new GarpAnnouncer({
+      sender, clock, garpIntervalUs: 100_000, intervalsFor: (ifindex) => (ifindex === 4 ? { garpUs: 300_000 } : undefined),
+    });
+    a.announce({ ...base, ipv4: ['10.0.0.1'], ipv6: [], repeat: 2 });
+    a.announce({ ...base, ifindex: 4, ipv4: ['10.0.1.1'], ipv6: [], repeat: 2 });
+    clock.advance(1_000_000);
+    const at = (ifindex: number): number[] => sender.sent.filter((s) => s.ifindex === ifindex).map((s) => s.at - 1_000_000);
+    expect(at(3)).toEqual([0, 100_000]);
+    expect(at(4)).toEqual([0, 300_000]);
+  });
+
   it('cancel(owner) drops only that owner’s queued frames', () => {
     const clock = new FakeClock();
     const sender = new RecordingSender(clock);
