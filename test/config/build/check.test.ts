@@ -4,10 +4,12 @@ import { build, buildClean } from './helpers.js';
 
 const vs = (body: string, rs = '', head = '10.0.0.1 80') => `virtual_server ${head} {\n${body}\n  real_server 10.0.0.2 80 {\n${rs}\n  }\n}\n`;
 
-function only<K extends Checker['kind']>(c: readonly Checker[] | undefined, kind: K): Extract<Checker, { kind: K }> {
-  const x = c?.[0];
-  if (x?.kind !== kind) throw new Error(`expected ${kind}, got ${x?.kind ?? 'nothing'}`);
-  return x as Extract<Checker, { kind: K }>;
+type CheckerOf<K> = Checker extends infer C ? (C extends { kind: infer KK } ? (K extends KK ? C : never) : never) : never;
+
+function only<K extends Checker['kind']>(c: readonly Checker[] | undefined, kind: K): CheckerOf<K> {
+  const x = c?.find((y) => y.kind === kind);
+  if (x === undefined) throw new Error(`expected a ${kind} checker`);
+  return x as CheckerOf<K>;
 }
 
 describe('virtual_server', () => {
