@@ -15,6 +15,7 @@ export const IP_TTL = 2;
 export const IP_HDRINCL = 3;
 export const IP_PKTINFO = 8;
 export const IP_RECVTTL = 12;
+/** Not used: the kernel enforces IP_MINTTL / IPV6_MINHOPCOUNT for TCP/UDP only, never raw sockets. */
 export const IP_MINTTL = 21;
 export const IP_MULTICAST_IF = 32;
 export const IP_MULTICAST_TTL = 33;
