@@ -45,7 +45,7 @@ afterAll(() => {
   process.chdir(cwd);
 });
 
-describe.each(['expansion', 'lexing', 'braces', 'include'])('oracle %s.conf', (name) => {
+describe.each(['expansion', 'lexing', 'braces', 'include', 'edge'])('oracle %s.conf', (name) => {
   const main = `${name}.conf`;
   const expected = () =>
     readFileSync(join(oracleDir, `${name}.expected`), 'utf8')
