@@ -398,7 +398,9 @@ class Stepper {
       }
     }
     if (ev.priority === ours) {
-      if (addrCmp === 0) {
+      if (p.primaryAddress === null) {
+        this.log('warning', `equal priority advert from ${ev.srcAddr} but our primary address is unknown - cannot break the tie`, 'tie-break');
+      } else if (addrCmp === 0) {
         this.log('warning', 'WARNING - equal priority advert received from remote host with our IP address.', `advert from ${ev.srcAddr}`);
       } else if (ours === PRIORITY_OWNER) {
         this.log(

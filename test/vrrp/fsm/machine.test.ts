@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInstance, currentMasterDownIntervalUs, step } from '../../../src/vrrp/fsm/machine.js';
-import { makeInstanceParams } from '../../../src/vrrp/params.js';
+import { isAddressOwner, makeInstanceParams } from '../../../src/vrrp/params.js';
+import * as fsm from '../../../src/vrrp/fsm/index.js';
 import type { VrrpInstanceParams } from '../../../src/vrrp/params.js';
 import { Driver, advert, of } from './driver.js';
 
@@ -380,6 +381,26 @@ describe('shutdown', () => {
     const i = new Driver(params());
     expect(of(i.feed({ type: 'shutdown' }), 'notify')).toEqual([]);
     expect(i.state).toBe('STOP');
+  });
+});
+
+describe('params and public surface', () => {
+  it('defaults follow keepalived (v2 for IPv4, v3 for IPv6, owner detection)', () => {
+    expect(params().version).toBe(2);
+    expect(makeInstanceParams({ name: 'x', vrid: 1, family: 'inet6' }).version).toBe(3);
+    expect(isAddressOwner({ basePriority: 255 })).toBe(true);
+    expect(isAddressOwner({ basePriority: 254 })).toBe(false);
+  });
+  it('index re-exports the machine and the timer kinds', () => {
+    expect(fsm.step).toBe(step);
+    expect(fsm.TIMER_KINDS).toContain('masterDown');
+    expect(fsm.currentSkewUs(fsm.createInstance(params()))).toBe(609_375);
+  });
+  it('equal priority with an unknown primary address cannot break the tie', () => {
+    const d = master({ primaryAddress: null });
+    const fx = d.feed(advert(100, '10.0.0.2'));
+    expect(d.state).toBe('MASTER');
+    expect(of(fx, 'log')[0]!.msg).toContain('cannot break the tie');
   });
 });
 
