@@ -144,7 +144,8 @@ export function buildVirtualServerGroup(ctx: BuildContext, node: ConfigNode, nam
   const name = ctx.arg(node, 1);
   if (name === undefined) return null;
   if (names.has(name)) {
-    ctx.error(node, BuildCodes.DUPLICATE, `virtual_server_group ${name} already defined - ignoring`);
+    // keepalived 2.2.7 accepts the duplicate silently and finds the first by name.
+    ctx.info(node, BuildCodes.DUPLICATE, `virtual_server_group ${name} already defined - using the first definition`);
     return null;
   }
   names.add(name);

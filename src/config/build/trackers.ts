@@ -109,6 +109,15 @@ export function parseTrackRefs(ctx: BuildContext, block: ConfigNode, kind: Track
   return out;
 }
 
+/**
+ * keepalived 2.2.7 silently keeps both objects of a duplicated name and its lookups find the first;
+ * we keep the first only and leave a note (no -t exit code change, like keepalived).
+ */
+function duplicate(ctx: BuildContext, node: ConfigNode, what: string, name: string): null {
+  ctx.info(node, BuildCodes.DUPLICATE, `${what} ${name} already defined - using the first definition`);
+  return null;
+}
+
 // --- vrrp_script -----------------------------------------------------------------------------
 
 type ScriptState = Mutable<VrrpScript> & { timeoutSet: boolean };
@@ -195,6 +204,7 @@ export function buildVrrpScript(ctx: BuildContext, node: ConfigNode, declared: D
     ctx.error(node, BuildCodes.INCOMPLETE, `No script set for vrrp_script ${name} - removing`);
     return null;
   }
+  if (declared.scripts.has(name)) return duplicate(ctx, node, 'vrrp_script', name);
   const { timeoutSet, ...rest } = s;
   const out: VrrpScript = { ...rest, timeoutUs: timeoutSet ? s.timeoutUs : s.intervalUs };
   declared.scripts.set(name, out);
@@ -251,10 +261,7 @@ export function buildTrackFile(ctx: BuildContext, node: ConfigNode, declared: De
     ctx.error(node, BuildCodes.INCOMPLETE, `No file set for track_file ${name} - ignoring`);
     return null;
   }
-  if (declared.trackFiles.has(name)) {
-    ctx.error(node, BuildCodes.DUPLICATE, `track_file ${name} already defined - ignoring`);
-    return null;
-  }
+  if (declared.trackFiles.has(name)) return duplicate(ctx, node, 'track_file', name);
   const { weightSet: _w, ...out } = f;
   declared.trackFiles.set(name, out);
   return out;
@@ -354,6 +361,7 @@ export function buildTrackProcess(ctx: BuildContext, node: ConfigNode, declared:
     ctx.error(node, BuildCodes.INVALID_VALUE, `track process ${name} quorum_max ${p.quorumMax} is less than quorum ${p.quorum} - setting to quorum`);
     p.quorumMax = p.quorum;
   }
+  if (declared.trackProcesses.has(name)) return duplicate(ctx, node, 'vrrp_track_process', name);
   const { paramMatchSet: _s, ...out } = p;
   declared.trackProcesses.set(name, out);
   return out;

@@ -80,3 +80,18 @@ describe('vrrp_track_process', () => {
     expect(build('vrrp_track_process tp {\n  process x\n  param_match fuzzy\n}\n').codes).toEqual(['KTS_INVALID_VALUE']);
   });
 });
+
+describe('duplicated tracker names', () => {
+  it('keeps the first definition with an info note, as keepalived accepts duplicates silently', () => {
+    const b = build('vrrp_script a {\n  script /bin/true\n}\nvrrp_script a {\n  script /bin/false\n}\ntrack_file t {\n  file /x\n}\ntrack_file t {\n  file /y\n}\nvrrp_track_process p {\n  process a\n}\nvrrp_track_process p {\n  process b\n}\n');
+    expect(b.problems).toEqual([]);
+    expect(b.diags.filter((d) => d.code === 'KTS_DUPLICATE').map((d) => [d.severity, d.line])).toEqual([
+      ['info', 4],
+      ['info', 10],
+      ['info', 16],
+    ]);
+    expect(b.config.vrrpScripts.map((s) => s.script?.argv[0])).toEqual(['/bin/true']);
+    expect(b.config.trackFiles.map((f) => f.file)).toEqual(['/x']);
+    expect(b.config.trackProcesses.map((p) => p.process)).toEqual(['a']);
+  });
+});
