@@ -1,0 +1,268 @@
+/**
+ * The LVS pool state machine (pure, no I/O): which real servers are alive, their effective weights,
+ * each virtual server's quorum state and whether its sorry server is in use — keepalived's
+ * ipwrapper semantics. Inputs are checker transitions (`checkerResult`), dynamic weights
+ * (`setWeight`, MISC_CHECK misc_dynamic) and `stop()`; outputs are effects (log lines, notify
+ * scripts, notify FIFO lines) returned to the caller. The IPVS table is not mutated here: it is
+ * derived from `snapshot()` by `desired-table.ts`, so "add/remove dest" is a consequence, not a call.
+ *
+ *   checker up/down ─▶ failed-checker count per RS ─▶ RS alive? ─▶ weight sum of alive RSs
+ *     ─▶ quorum (quorum ± hysteresis) ─▶ sorry server in / alive RSs out
+ *
+ * Rules (keepalived 2.2.7):
+ *  - a real server is alive when none of its checkers is down; `alpha` checkers start down;
+ *  - quorum is gained when Σweight(alive) ≥ quorum + hysteresis, lost when it drops below
+ *    quorum − hysteresis (or to 0); at start the state is down and evaluated once (`init`);
+ *  - losing quorum with a sorry server removes the alive RSs and adds the sorry server; gaining it
+ *    reverses that; `inhibit_on_failure` keeps a failed RS in the table at weight 0;
+ *  - `notify_up`/`notify_down`, `quorum_up`/`quorum_down` and FIFO lines on every change; on stop
+ *    only with `omega`.
+ */
+import type { Checker, RealServer, ScriptSpec, VirtualServer } from '../config/model.js';
+import { fifoRsLine, fifoVsLine, fmtRs, fmtVs } from './format.js';
+
+/** keepalived clamps effective weights to the IPVS range before use (real_weight()). */
+export const IPVS_WEIGHT_MAX = 2147483647;
+
+export function realWeight(w: number): number {
+  return w <= 0 ? 0 : Math.min(w, IPVS_WEIGHT_MAX);
+}
+
+export type PoolEffect =
+  | { readonly kind: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
+  | {
+      readonly kind: 'script';
+      readonly script: ScriptSpec;
+      readonly reason: 'notify_up' | 'notify_down' | 'quorum_up' | 'quorum_down';
+      /** FMT_RS / FMT_VS of the subject. */
+      readonly subject: string;
+    }
+  | { readonly kind: 'fifo'; readonly line: string };
+
+/** Id of a real server: `<vs index>/<rs index>` in config order. */
+export type RsId = string;
+
+export function rsId(vsIndex: number, rsIndex: number): RsId {
+  return `${vsIndex}/${rsIndex}`;
+}
+
+/** Checkers the pool counts: every configured one. Kinds we cannot run stay in their initial state. */
+function checkerAlpha(c: Checker): boolean {
+  return c.kind !== 'FILE_CHECK' && c.alpha;
+}
+
+interface CheckerRuntime {
+  isUp: boolean;
+  hasRun: boolean;
+  readonly alpha: boolean;
+}
+
+interface RsRuntime {
+  readonly rs: RealServer;
+  alive: boolean;
+  effectiveWeight: number;
+  failedCheckers: number;
+  readonly checkers: CheckerRuntime[];
+}
+
+interface VsRuntime {
+  readonly vs: VirtualServer;
+  readonly rss: RsRuntime[];
+  quorumUp: boolean;
+  sorryAlive: boolean;
+}
+
+export interface RsSnapshot {
+  readonly id: RsId;
+  readonly alive: boolean;
+  readonly effectiveWeight: number;
+  readonly failedCheckers: number;
+  readonly checkersUp: readonly boolean[];
+}
+
+export interface VsSnapshot {
+  readonly index: number;
+  readonly name: string;
+  readonly quorumUp: boolean;
+  readonly sorryAlive: boolean;
+  readonly weightSum: number;
+  readonly realServers: readonly RsSnapshot[];
+}
+
+export interface PoolSnapshot {
+  readonly virtualServers: readonly VsSnapshot[];
+}
+
+export class LvsPool {
+  private readonly vss: VsRuntime[];
+  private started = false;
+
+  constructor(virtualServers: readonly VirtualServer[]) {
+    this.vss = virtualServers.map((vs) => ({
+      vs,
+      quorumUp: false,
+      sorryAlive: false,
+      rss: vs.realServers.map((rs) => {
+        const checkers = rs.checkers.map((c) => ({ isUp: !checkerAlpha(c), hasRun: false, alpha: checkerAlpha(c) }));
+        return { rs, alive: false, effectiveWeight: rs.weight, failedCheckers: checkers.filter((c) => !c.isUp).length, checkers };
+      }),
+    }));
+  }
+
+  /** init_services: alive = no failed checker; then the first quorum evaluation. */
+  start(): PoolEffect[] {
+    const out: PoolEffect[] = [];
+    if (this.started) return out;
+    this.started = true;
+    for (const v of this.vss) {
+      for (const r of v.rss) if (r.failedCheckers === 0) r.alive = true;
+      this.updateQuorum(v, true, out);
+    }
+    return out;
+  }
+
+  /** A checker concluded (after its retries): `up` true = success. */
+  checkerResult(id: RsId, checkerIndex: number, up: boolean): PoolEffect[] {
+    const out: PoolEffect[] = [];
+    const found = this.find(id);
+    if (found === undefined) return out;
+    const [v, r] = found;
+    const c = r.checkers[checkerIndex];
+    if (c === undefined) return out;
+    if (c.isUp === up) {
+      if (!c.hasRun) {
+        if (c.alpha || !up) this.rsNotifies(v, r, out);
+        c.hasRun = true;
+      }
+      return out;
+    }
+    c.hasRun = true;
+    if (up) {
+      if (r.failedCheckers <= 1) this.setAlive(v, r, true, out);
+    } else if (r.failedCheckers === 0) {
+      this.setAlive(v, r, false, out);
+    }
+    c.isUp = up;
+    if (!up) r.failedCheckers++;
+    else if (r.failedCheckers > 0) r.failedCheckers--;
+    return out;
+  }
+
+  /** update_svr_wgt: a new effective weight (misc_dynamic); may change the quorum. */
+  setWeight(id: RsId, weight: number): PoolEffect[] {
+    const out: PoolEffect[] = [];
+    const found = this.find(id);
+    if (found === undefined) return out;
+    const [v, r] = found;
+    const oldW = realWeight(r.effectiveWeight);
+    const newW = realWeight(weight);
+    r.effectiveWeight = weight;
+    if (oldW !== newW) {
+      out.push(info(`Changing weight from ${oldW} to ${newW} for ${r.alive ? '' : 'in'}active service ${fmtRs(r.rs, v.vs)} of VS ${fmtVs(v.vs)}`));
+      this.updateQuorum(v, false, out);
+    }
+    return out;
+  }
+
+  /** Shutdown: alive servers go down; notifies only for `omega` virtual servers. */
+  stop(): PoolEffect[] {
+    const out: PoolEffect[] = [];
+    for (const v of this.vss) {
+      if (v.sorryAlive) v.sorryAlive = false;
+      for (const r of v.rss) {
+        out.push(info(`Shutting down service ${fmtRs(r.rs, v.vs)} from VS ${fmtVs(v.vs)}`));
+        if (!r.alive) continue;
+        r.alive = false;
+        if (v.vs.omega) this.rsNotifies(v, r, out);
+      }
+      v.quorumUp = false;
+      if (v.vs.omega) this.vsNotifies(v, out);
+    }
+    return out;
+  }
+
+  snapshot(): PoolSnapshot {
+    return {
+      virtualServers: this.vss.map((v, index) => ({
+        index,
+        name: fmtVs(v.vs),
+        quorumUp: v.quorumUp,
+        sorryAlive: v.sorryAlive,
+        weightSum: weightSum(v),
+        realServers: v.rss.map((r, j) => ({
+          id: rsId(index, j),
+          alive: r.alive,
+          effectiveWeight: r.effectiveWeight,
+          failedCheckers: r.failedCheckers,
+          checkersUp: r.checkers.map((c) => c.isUp),
+        })),
+      })),
+    };
+  }
+
+  private find(id: RsId): [VsRuntime, RsRuntime] | undefined {
+    const [a, b] = id.split('/');
+    const v = this.vss[Number(a)];
+    const r = v?.rss[Number(b)];
+    return v !== undefined && r !== undefined ? [v, r] : undefined;
+  }
+
+  /** perform_svr_state */
+  private setAlive(v: VsRuntime, r: RsRuntime, alive: boolean, out: PoolEffect[]): void {
+    if (r.alive === alive) return;
+    const inhibit = r.rs.inhibitOnFailure;
+    const verb = alive ? (inhibit ? 'Enabl' : 'Add') : inhibit ? 'Disabl' : 'Remov';
+    out.push(info(`${verb}ing service ${fmtRs(r.rs, v.vs)} ${inhibit ? 'of' : alive ? 'to' : 'from'} VS ${fmtVs(v.vs)}`));
+    r.alive = alive;
+    this.rsNotifies(v, r, out);
+    this.updateQuorum(v, false, out);
+  }
+
+  /** update_quorum_state */
+  private updateQuorum(v: VsRuntime, init: boolean, out: PoolEffect[]): void {
+    const { vs } = v;
+    const sum = weightSum(v);
+    const threshold = vs.quorum + (v.quorumUp ? -1 : 1) * vs.hysteresis;
+    if (!v.quorumUp && sum >= threshold) {
+      v.quorumUp = true;
+      out.push(info(`Gained quorum ${vs.quorum}+${vs.hysteresis}=${threshold} <= ${sum} for VS ${fmtVs(vs)}`));
+      if (vs.sorryServer !== null && v.sorryAlive) {
+        out.push(info(`${vs.sorryServerInhibit ? 'Disabling' : 'Removing'} sorry server ${fmtRs(vs.sorryServer, vs)} from VS ${fmtVs(vs)}`));
+        v.sorryAlive = false;
+        out.push(info(`Adding alive servers to the pool for VS ${fmtVs(vs)}`));
+      }
+      this.vsNotifies(v, out);
+    } else if ((v.quorumUp && (sum === 0 || sum < threshold)) || (init && !v.quorumUp && vs.sorryServer !== null && !v.sorryAlive)) {
+      v.quorumUp = false;
+      out.push(info(`${init ? 'Starting with quorum down' : 'Lost quorum'} ${vs.quorum}-${vs.hysteresis}=${threshold} > ${sum} for VS ${fmtVs(vs)}`));
+      if (vs.sorryServer !== null && !v.sorryAlive) {
+        out.push(info(`${vs.sorryServerInhibit ? 'Enabling' : 'Adding'} sorry server ${fmtRs(vs.sorryServer, vs)} to VS ${fmtVs(vs)}`));
+        out.push(info(`Removing alive servers from the pool for VS ${fmtVs(vs)}`));
+        v.sorryAlive = true;
+      }
+      this.vsNotifies(v, out);
+    }
+  }
+
+  private rsNotifies(v: VsRuntime, r: RsRuntime, out: PoolEffect[]): void {
+    const script = r.alive ? r.rs.notifyUp : r.rs.notifyDown;
+    if (script !== null) out.push({ kind: 'script', script, reason: r.alive ? 'notify_up' : 'notify_down', subject: fmtRs(r.rs, v.vs) });
+    out.push({ kind: 'fifo', line: fifoRsLine(r.rs, v.vs, r.alive) });
+  }
+
+  private vsNotifies(v: VsRuntime, out: PoolEffect[]): void {
+    const script = v.quorumUp ? v.vs.quorumUp : v.vs.quorumDown;
+    if (script !== null) out.push({ kind: 'script', script, reason: v.quorumUp ? 'quorum_up' : 'quorum_down', subject: fmtVs(v.vs) });
+    out.push({ kind: 'fifo', line: fifoVsLine(v.vs, v.quorumUp) });
+  }
+}
+
+function weightSum(v: VsRuntime): number {
+  let sum = 0;
+  for (const r of v.rss) if (r.alive) sum += realWeight(r.effectiveWeight);
+  return sum;
+}
+
+function info(message: string): PoolEffect {
+  return { kind: 'log', level: 'info', message };
+}
