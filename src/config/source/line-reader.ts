@@ -22,7 +22,7 @@ import { decomment, splitBraces } from './lexer.js';
 
 /** Includes nested deeper than this are refused (keepalived has no limit and runs out of descriptors). */
 export const MAX_INCLUDE_DEPTH = 32;
-/** Logical lines produced by one physical line beyond which we give up (runaway generators). */
+/** Rounds of conditional/definition/substitution processing of one line before we give up. */
 const MAX_PASSES = 16;
 
 export type LineKind = 'open' | 'close' | 'text';
@@ -63,7 +63,6 @@ interface GlobGroup {
   /** Where the include was written (for diagnostics), undefined for the main file. */
   readonly at: SourcePos | undefined;
   file: FileFrame | null;
-  opened: number;
 }
 
 type Producer =
@@ -113,7 +112,6 @@ export class LineReader {
       baseDir: dirname(absPath),
       at: undefined,
       file: frame,
-      opened: 1,
     });
   }
 
@@ -198,6 +196,7 @@ export class LineReader {
       let end = raw.length;
       while (end > 0 && raw.charCodeAt(end - 1) === 13) end--;
       if (end !== raw.length) raw = raw.slice(0, end);
+      // keepalived reads lines into a 1024-byte buffer: 1022 bytes of text, the newline and a NUL.
       if (raw.length > MAX_LINE_LENGTH - 1) {
         this.sink.error(ReaderCode.LINE_TOO_LONG, 'line too long - ignoring', pos);
         raw = '';
@@ -328,7 +327,6 @@ export class LineReader {
       baseDir,
       at,
       file: null,
-      opened: 0,
     };
     this.groups.push(group);
     this.openNextInGroup(group);
@@ -370,7 +368,6 @@ export class LineReader {
       }
       this.noteFile(abs, text);
       group.file = makeFrame(text, match, abs);
-      group.opened++;
       return;
     }
     group.file = null;
