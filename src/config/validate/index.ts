@@ -14,6 +14,7 @@ import { validateInterfaces } from './interfaces.js';
 import { type LvsExplicitSettings, posKey, validateVirtualServers } from './lvs.js';
 import { validateScripts } from './scripts.js';
 import { validateSyncGroups } from './syncGroups.js';
+import { validateTracking } from './tracking.js';
 import { type EffectiveInstance, validateVrrp } from './vrrp.js';
 
 export { ValidateCode } from './codes.js';
@@ -51,6 +52,7 @@ export function validateConfig(cfg: KeepalivedConfig, host: HostView | null, sin
   if (host !== null) validateInterfaces(cfg, host, sink);
   const instances = validateVrrp(cfg, sink);
   validateSyncGroups(cfg, sink);
+  validateTracking(cfg, sink);
   validateScripts(cfg, host, sink);
   validateVirtualServers(cfg, sink, options.tree !== undefined ? lvsExplicitSettings(options.tree) : null);
   return instances;

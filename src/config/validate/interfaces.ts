@@ -8,13 +8,19 @@ import type { HostView } from '../../io/host/types.js';
 import type { KeepalivedConfig, VirtualIpAddress } from '../model.js';
 import { ValidateCode as C } from './codes.js';
 
+/** An address as keepalived prints it: the prefix only when it is not the host prefix. */
+function addressLabel(v: VirtualIpAddress): string {
+  const host = v.family === 'inet' ? 32 : 128;
+  return v.prefixLen === host ? v.address : `${v.address}/${String(v.prefixLen)}`;
+}
+
 export function validateInterfaces(cfg: KeepalivedConfig, host: HostView, sink: DiagnosticSink): void {
   if (cfg.globalDefs.dynamicInterfaces) return;
   let bad = false;
   const exists = (name: string): boolean => host.interfaceByName(name) !== null;
   const checkVip = (v: VirtualIpAddress): void => {
     if (v.dev !== null && !exists(v.dev)) {
-      sink.warning(C.VIP_INTERFACE_MISSING, `WARNING - interface ${v.dev} for ip address ${v.address} doesn't exist`, v.pos, 'dev');
+      sink.warning(C.VIP_INTERFACE_MISSING, `WARNING - interface ${v.dev} for ip address ${addressLabel(v)} doesn't exist`, v.pos, 'dev');
       bad = true;
     }
   };

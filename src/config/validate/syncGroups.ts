@@ -19,18 +19,15 @@ export function validateSyncGroups(cfg: KeepalivedConfig, sink: DiagnosticSink):
       }
       const other = groupOf.get(m.name);
       if (other !== undefined) {
-        sink.error(
-          C.SYNC_GROUP_MEMBER_TWICE,
-          `Virtual router ${m.name} cannot exist in more than one sync group; it is already in ${other} - ignoring`,
-          m.pos,
-          'group',
-        );
+        sink.error(C.SYNC_GROUP_MEMBER_TWICE, `Virtual router ${m.name} cannot exist in more than one sync group; ignoring ${sg.name}`, m.pos, 'group');
         continue;
       }
       groupOf.set(m.name, sg.name);
       members++;
     }
-    if (members <= 1)
+    if (members === 0)
+      sink.error(C.SYNC_GROUP_TOO_SMALL, `Sync group ${sg.name}, no matching virtual router found in group declaration - removing`, sg.pos, 'vrrp_sync_group');
+    else if (members === 1)
       sink.error(C.SYNC_GROUP_TOO_SMALL, `Sync group ${sg.name} has only ${members} virtual router(s) - this probably isn't what you want`, sg.pos, 'vrrp_sync_group');
   }
 }

@@ -62,6 +62,7 @@ export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink): Effect
     return null;
   }
   const strict = vi.strictMode;
+  if (vi.interface === null) sink.error(C.UNKNOWN_INTERFACE, `(${name}) Unknown interface!`, vi.pos, 'interface');
 
   // Address family: every VIP / peer of the other family is dropped with an error.
   const { family, fromVip } = instanceFamily(vi);
@@ -163,14 +164,6 @@ export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink): Effect
     if (vi.vmacXmitBase) sink.error(C.STRICT_XMIT_BASE, `(${name}) xmit_base is incompatible with strict mode - resetting`, vi.pos, 'vmac_xmit_base');
     if (vi.higherPrioSendAdvert)
       sink.error(C.STRICT_HIGHER_PRIO_SEND_ADVERT, `(${name}) higher_prio_send_advert is incompatible with strict mode - resetting`, vi.pos, 'higher_prio_send_advert');
-  }
-
-  // The address owner cannot have its priority changed by weighted interface tracking.
-  if (vi.priority === 255) {
-    for (const t of vi.trackInterfaces) {
-      if (t.weight !== null && t.weight !== 0)
-        sink.error(C.OWNER_TRACK_WEIGHT, `(${name}) ignoring ${t.name} tracked interface due to address owner`, t.pos, 'track_interface');
-    }
   }
 
   return { instance: vi, family, version, adverIntervalCs, vipCount, nopreempt, preemptDelayUs };

@@ -93,11 +93,6 @@ describe('VRRP instance completion checks', () => {
     expect(check({ strictMode: true, vmacXmitBase: true }).codes).toEqual([ValidateCode.STRICT_XMIT_BASE]);
     expect(check({ strictMode: true, state: 'MASTER', priority: 255 }).codes).toEqual([]);
   });
-
-  it('ignores weighted interface tracking on the address owner', () => {
-    const { codes } = check({ priority: 255, trackInterfaces: [{ name: 'eth1', pos: at(8), weight: 10, reverse: false }] });
-    expect(codes).toEqual([ValidateCode.OWNER_TRACK_WEIGHT]);
-  });
 });
 
 describe('cross-instance checks', () => {
@@ -121,6 +116,23 @@ describe('cross-instance checks', () => {
     validateConfig(config({ vrrpInstances: [instance()], syncGroups: [syncGroup('G', ['VI_1', 'VI_GHOST'])] }), null, sink);
     expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.SYNC_GROUP_UNKNOWN_MEMBER, ValidateCode.SYNC_GROUP_TOO_SMALL]);
     expect(sink.items[1]?.message).toBe("Sync group G has only 1 virtual router(s) - this probably isn't what you want");
+  });
+
+  it('reports instances listed in two sync groups and removes the emptied group', () => {
+    const sink = new DiagnosticSink();
+    const vi2 = instance({ name: 'VI_2', virtualRouterId: 52 });
+    validateConfig(config({ vrrpInstances: [instance(), vi2], syncGroups: [syncGroup('A', ['VI_1', 'VI_2']), syncGroup('B', ['VI_1', 'VI_2'], 20)] }), null, sink);
+    expect(sink.items.map((d) => d.message)).toEqual([
+      'Virtual router VI_1 cannot exist in more than one sync group; ignoring B',
+      'Virtual router VI_2 cannot exist in more than one sync group; ignoring B',
+      'Sync group B, no matching virtual router found in group declaration - removing',
+    ]);
+  });
+
+  it('reports an instance without interface', () => {
+    const sink = new DiagnosticSink();
+    validateConfig(config({ vrrpInstances: [instance({ interface: null })] }), null, sink);
+    expect(sink.items.map((d) => d.message)).toEqual(['(VI_1) Unknown interface!']);
   });
 
   it('accepts a two-member sync group', () => {
