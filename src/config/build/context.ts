@@ -14,6 +14,7 @@ export const BuildCodes = {
   MISSING_PARAMETER: 'KTS_MISSING_PARAMETER',
   MISSING_BLOCK: 'KTS_MISSING_BLOCK',
   UNEXPECTED_BLOCK: 'KTS_UNEXPECTED_BLOCK',
+  UNEXPECTED_PARAMETER: 'KTS_UNEXPECTED_PARAMETER',
   INVALID_NUMBER: 'KTS_INVALID_NUMBER',
   INVALID_VALUE: 'KTS_INVALID_VALUE',
   INVALID_ADDRESS: 'KTS_INVALID_ADDRESS',
@@ -101,6 +102,11 @@ export function walkBlock<S>(
     }
     if (spec.kind === 'value' && node.children !== undefined) {
       ctx.error(node, BuildCodes.UNEXPECTED_BLOCK, `Unexpected '{' after '${node.keyword}' - ignoring`);
+    }
+    // keepalived alloc_value_block(): words between the keyword and '{' are an error (the block is still read).
+    if (spec.kind === 'valueBlock' && node.args.length > (spec.name === 'virtual_server_group' ? 1 : 0)) {
+      const extra = node.args[spec.name === 'virtual_server_group' ? 1 : 0] ?? '';
+      ctx.error(node, BuildCodes.UNEXPECTED_PARAMETER, `Block ${node.keyword} has extra parameters ${extra} ...`);
     }
     if (spec.kind !== 'value' && node.children === undefined) {
       ctx.error(node, BuildCodes.MISSING_BLOCK, `Missing '{' at beginning of configuration block '${node.keyword}'`);

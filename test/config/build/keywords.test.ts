@@ -95,3 +95,15 @@ describe('unknown and unsupported keywords', () => {
     expect(b.problems[0]).toMatchObject({ code: 'KTS_MISSING_PARAMETER', line: 2, keyword: 'priority', severity: 'error' });
   });
 });
+
+describe('value blocks', () => {
+  it('words before the { of a value block are an error, the block is still read', () => {
+    const b = build('vrrp_instance VI_1 {\n  virtual_ipaddress foo {\n    10.0.0.1\n  }\n}\n');
+    expect(b.problems).toEqual([expect.objectContaining({ code: 'KTS_UNEXPECTED_PARAMETER', message: 'Block virtual_ipaddress has extra parameters foo ...', line: 2 })]);
+    expect(b.config.vrrpInstances[0]?.virtualIpAddresses.map((a) => a.address)).toEqual(['10.0.0.1']);
+  });
+
+  it('virtual_server_group takes its name before the {', () => {
+    expect(build('virtual_server_group G {\n  10.0.0.1 80\n}\n').problems).toEqual([]);
+  });
+});
