@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { leftoverNamespaces, sleep, waitFor } from '../lab/netns.js';
 import {
-  assertBuilt, buildTopology, integrationSkipReason, masterDownMs, vipHolders, vrrpConf, waitForSingleMaster, waitForVip,
+  assertBuilt, buildTopology, integrationSkipReason, masterDownMs, vipHolders, vrrpConf, waitForMaster, waitForVip,
 } from './helpers.js';
 import type { Router, Topology } from './helpers.js';
 
@@ -29,7 +29,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('fault and reload', () =>
       vrrpConf(`it-${r.role}`, { vrid: 85, priority, advertInt: ADVERT_S, vips: [`${vip}/24`] });
     r1.start(c(r1, 150));
     r2.start(c(r2, 100));
-    expect((await waitForSingleMaster(topo.routers, vip, masterDownMs(100, ADVERT_S) + 3000)).role).toBe('r1');
+    await waitForMaster(topo.routers, vip, r1, masterDownMs(100, ADVERT_S) + 3000);
     const t0 = Date.now();
     await r1.ns.setLink('eth0', false);
     await r1.proc!.waitForLine(/\(VI_1\) Entering FAULT STATE/, 2000);
@@ -53,7 +53,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('fault and reload', () =>
       vrrpConf(`it-${r.role}`, { vrid: 86, priority, advertInt: ADVERT_S, vips: vips.map((v) => `${v}/24`) });
     r1.start(c(r1, 150, [vip1]));
     r2.start(c(r2, 100, [vip1]));
-    expect((await waitForSingleMaster(topo.routers, vip1, masterDownMs(100, ADVERT_S) + 3000)).role).toBe('r1');
+    await waitForMaster(topo.routers, vip1, r1, masterDownMs(100, ADVERT_S) + 3000);
     await sleep(500);
     const entering = (r: Router): number => r.proc!.lines.filter((l) => /Entering \w+ STATE/.test(l)).length;
     const before = [entering(r1), entering(r2)];

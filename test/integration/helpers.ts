@@ -151,6 +151,14 @@ export function waitForSingleMaster(routers: readonly Router[], vip: string, tim
   }, timeoutMs, 20);
 }
 
+/** Waits until `expected` is the only router holding `vip` (startup order can briefly let another win). */
+export function waitForMaster(routers: readonly Router[], vip: string, expected: Router, timeoutMs: number): Promise<Router> {
+  return waitFor(`${expected.role} as the only holder of ${vip}`, async () => {
+    const h = await vipHolders(routers, vip);
+    return h.length === 1 && h[0] === expected ? expected : undefined;
+  }, timeoutMs, 20);
+}
+
 /** Waits until `r` holds `vip`; returns the elapsed ms since `sinceMs` (Date.now() based). */
 export async function waitForVip(r: Router, vip: string, timeoutMs: number, sinceMs: number): Promise<number> {
   await waitFor(`${r.role} to hold ${vip}`, () => r.hasVip(vip), timeoutMs, 10);
