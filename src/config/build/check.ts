@@ -267,7 +267,7 @@ function newChecker(kind: CheckerKind, pos: ConfigNode['pos']): CheckerDraft {
     dropped: false,
     urls: [],
     virtualhost: null,
-    httpProtocol: '1.1',
+    httpProtocol: '1.0',
     enableSni: false,
     fastRecovery: false,
     miscPath: null,
