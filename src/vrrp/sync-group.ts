@@ -7,7 +7,8 @@
  *  - a member only becomes MASTER when *all* members want MASTER (their Master_Down_Timer expired
  *    or they already are MASTER) — keepalived prefers BACKUP to avoid thrashing;
  *  - group notifies (`GROUP "G" STATE 0`) follow the members' instance notifies whenever the
- *    group state changes.
+ *    group state changes (at startup they precede them); propagation is logged as keepalived does
+ *    ("VRRP_Group(G) Syncing instances to MASTER state"), order checked against keepalived 2.2.7.
  * Per-member weighted trackers stay with the members; group trackers here are unweighted (FAULT).
  */
 
@@ -88,6 +89,18 @@ class GroupStepper {
     return this.apply(n, { type: 'syncGroup', command, group: this.name, reason });
   }
 
+  private readonly synced = new Set<string>();
+
+  /** keepalived's "VRRP_Group(G) Syncing instances to STATE state", once per state and step. */
+  syncLog(state: 'MASTER' | 'BACKUP' | 'FAULT'): void {
+    if (this.synced.has(state)) return;
+    this.synced.add(state);
+    this.fx.push({
+      instance: null,
+      effect: { type: 'log', level: 'info', msg: `VRRP_Group(${this.name}) Syncing instances to ${state} state`, reason: 'sync group' },
+    });
+  }
+
   /** Propagates the consequences of `trigger`'s effects until nothing changes. */
   settle(trigger: string | null, triggerEffects: readonly Effect[]): void {
     // Forced to BACKUP by an advert ⇒ the whole group goes BACKUP.
@@ -97,12 +110,15 @@ class GroupStepper {
         for (const n of this.g.params.members) {
           if (n === trigger) continue;
           const m = this.member(n);
-          if (m.state === 'MASTER' || m.wantMaster) this.cmd(n, 'goBackup', `member ${trigger} forced to BACKUP`);
+          if (m.state === 'MASTER' || m.wantMaster) {
+            if (m.state === 'MASTER') this.syncLog('BACKUP');
+            this.cmd(n, 'goBackup', `member ${trigger} forced to BACKUP`);
+          }
         }
       }
     }
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      if (!this.reconcileFaults() && !this.maybeGoMaster()) return;
+      if (!this.reconcileFaults() && !this.maybeGoMaster(trigger)) return;
     }
   }
 
@@ -125,9 +141,11 @@ class GroupStepper {
         }
       }
       if (reason !== null && m.groupFault === null) {
+        if (m.state !== 'FAULT') this.syncLog('FAULT');
         this.cmd(n, 'setFault', reason);
         changed = true;
       } else if (reason === null && m.groupFault !== null) {
+        if (ownFaultReasons(m).length === 0) this.syncLog('BACKUP');
         this.cmd(n, 'clearFault', 'fault cleared');
         changed = true;
       }
@@ -135,13 +153,24 @@ class GroupStepper {
     return changed;
   }
 
-  /** When every member wants MASTER (or is MASTER), release the waiting ones together. */
-  maybeGoMaster(): boolean {
+  /**
+   * When every member wants MASTER (or is MASTER), release the waiting ones together: the member
+   * whose timer completed the set first, then "Syncing instances to MASTER state", then the rest
+   * in configuration order (keepalived's order).
+   */
+  maybeGoMaster(trigger: string | null): boolean {
     const ms = this.g.params.members.map((n) => this.member(n));
     if (!ms.some((m) => m.wantMaster)) return false;
     if (!ms.every((m) => m.state === 'MASTER' || (m.state === 'BACKUP' && m.wantMaster))) return false;
-    for (const n of this.g.params.members) {
-      if (this.member(n).wantMaster) this.cmd(n, 'goMaster', 'all members want MASTER');
+    const order = trigger !== null && this.member(trigger).wantMaster
+      ? [trigger, ...this.g.params.members.filter((n) => n !== trigger)]
+      : [...this.g.params.members];
+    let first = true;
+    for (const n of order) {
+      if (!this.member(n).wantMaster) continue;
+      if (!first) this.syncLog('MASTER');
+      this.cmd(n, 'goMaster', 'all members want MASTER');
+      first = false;
     }
     return true;
   }
@@ -156,19 +185,23 @@ class GroupStepper {
     return 'BACKUP';
   }
 
-  finish(): GroupStepResult {
+  /**
+   * Appends the group notify when the group state changed. At startup keepalived announces the
+   * group before its members (`groupFirst`); afterwards the group notify follows the members'.
+   */
+  finish(groupFirst = false): GroupStepResult {
     const next = this.groupState();
     if (next !== this.g.state && next !== 'INIT') {
       const st = next as NotifyState;
-      this.fx.push({
-        instance: null,
-        effect: { type: 'log', level: 'info', msg: `(${this.name}) Entering ${next} STATE`, reason: 'sync group state' },
-      });
-      this.fx.push({
-        instance: null,
-        effect: { type: 'notify', scope: 'GROUP', name: this.name, state: st, priority: 0, args: notifyScriptArgs('GROUP', this.name, st, 0) },
-      });
-      this.fx.push({ instance: null, effect: { type: 'fifoLine', line: fifoLine('GROUP', this.name, st, 0), state: st } });
+      const group: GroupEffect[] = [
+        {
+          instance: null,
+          effect: { type: 'notify', scope: 'GROUP', name: this.name, state: st, priority: 0, args: notifyScriptArgs('GROUP', this.name, st, 0) },
+        },
+        { instance: null, effect: { type: 'fifoLine', line: fifoLine('GROUP', this.name, st, 0), state: st } },
+      ];
+      if (groupFirst) this.fx.unshift(...group);
+      else this.fx.push(...group);
     }
     return {
       state: { params: this.g.params, members: this.members, state: next, trackerFaults: this.trackerFaults },
@@ -190,7 +223,7 @@ export function startGroup(g: SyncGroupState, nowUs: number): GroupStepResult {
   const gs = new GroupStepper(g, nowUs);
   for (const n of g.params.members) gs.apply(n, { type: 'start' });
   gs.settle(null, []);
-  return gs.finish();
+  return gs.finish(true);
 }
 
 /** Group-level tracker summary changed (`faultReasons` of the group's own trackers). */

@@ -12,8 +12,8 @@
  *    → advert at once ("forcing new election") unless lower_prio_no_advert, lower-priority GARPs,
  *    MASTER_RX_LOWER_PRI; higher priority (or equal from a higher address) → BACKUP (optionally
  *    one advert first with higher_prio_send_advert); two owners: the local one backs off to 254;
- *  - MASTER → FAULT/STOP sends a priority-0 advert and removes the VIPs; MASTER → BACKUP does not
- *    send priority 0;
+ *  - MASTER → FAULT sends two priority-0 adverts (one when the sync group imposes it), MASTER → STOP
+ *    one, then the VIPs are removed; MASTER → BACKUP sends no priority 0;
  *  - FAULT while the interface is down or an unweighted tracker fails; FAULT → BACKUP on recovery
  *    (owner → MASTER);
  *  - GARP: burst of garp_master_repeat on becoming MASTER, a second after garp_master_delay, and
@@ -96,6 +96,8 @@ export function currentSkewUs(s: InstanceState): number {
 class Stepper {
   readonly s: Mutable<InstanceState>;
   readonly fx: Effect[] = [];
+  /** The current transition is imposed by the sync group (keepalived's quieter leave-master path). */
+  groupForced = false;
 
   constructor(
     state: InstanceState,
@@ -208,8 +210,16 @@ class Stepper {
     if (to === 'BACKUP') {
       this.log('info', 'Entering BACKUP STATE', reason);
       this.s.preemptUntilUs = null;
+    } else if (to === 'FAULT') {
+      // keepalived 2.2.7 (verified with tcpdump): leaving MASTER for FAULT sends one priority-0
+      // advert, and a second one ("sent 0 priority") unless the sync group imposed the FAULT.
+      this.log('info', 'Entering FAULT STATE', reason);
+      this.sendAdvert(PRIORITY_STOP);
+      if (!this.groupForced) {
+        this.sendAdvert(PRIORITY_STOP);
+        this.log('info', 'sent 0 priority', reason);
+      }
     } else {
-      if (to === 'FAULT') this.log('info', 'Entering FAULT STATE', reason);
       this.sendAdvert(PRIORITY_STOP);
       this.log('info', 'sent 0 priority', reason);
     }
@@ -456,6 +466,7 @@ class Stepper {
         if (this.s.state === 'MASTER') this.leaveMaster('BACKUP', `sync group ${group}: ${reason}`);
         return;
       case 'setFault':
+        this.groupForced = true;
         this.s.groupFault = `sync group ${group}: ${reason}`;
         this.reconcileFault(`sync group ${group}`);
         return;

@@ -7,11 +7,11 @@ import { GroupDriver, fifo } from './group-driver.js';
 const adv = (priority: number, src = '10.0.0.2') => ({ type: 'advertReceived' as const, priority, srcAddr: src, adverIntervalCs: 100, version: 2 as const });
 
 describe('vrrp_sync_group', () => {
-  it('starts all members BACKUP with a GROUP BACKUP notify after the instance ones', () => {
+  it('starts all members BACKUP; at startup the GROUP notify comes first (keepalived order)', () => {
     const d = new GroupDriver('G', [{}, {}]);
     const fx = d.start();
     expect(d.states()).toEqual(['BACKUP', 'BACKUP']);
-    expect(fifo(fx)).toEqual(['INSTANCE "VI_1" BACKUP 100\n', 'INSTANCE "VI_2" BACKUP 100\n', 'GROUP "G" BACKUP 0\n']);
+    expect(fifo(fx)).toEqual(['GROUP "G" BACKUP 0\n', 'INSTANCE "VI_1" BACKUP 100\n', 'INSTANCE "VI_2" BACKUP 100\n']);
     expect(d.g.state).toBe('BACKUP');
   });
 
@@ -24,8 +24,11 @@ describe('vrrp_sync_group', () => {
     expect(d.g.members['VI_1']!.wantMaster).toBe(true);
     const fx = d.advanceTo(3_700_000);
     expect(d.states()).toEqual(['MASTER', 'MASTER']);
-    // members are released in configuration order, the group notify comes last
-    expect(fifo(fx)).toEqual(['INSTANCE "VI_1" MASTER 200\n', 'INSTANCE "VI_2" MASTER 100\n', 'GROUP "G" MASTER 0\n']);
+    // the member completing the set goes first, then the others; the group notify comes last
+    expect(fifo(fx)).toEqual(['INSTANCE "VI_2" MASTER 100\n', 'INSTANCE "VI_1" MASTER 200\n', 'GROUP "G" MASTER 0\n']);
+    const logs = fx.flatMap((f) => (f.effect.type === 'log' ? [f.effect.msg] : []));
+    expect(logs.indexOf('VRRP_Group(G) Syncing instances to MASTER state')).toBeGreaterThan(logs.indexOf('(VI_2) Entering MASTER STATE'));
+    expect(logs.indexOf('VRRP_Group(G) Syncing instances to MASTER state')).toBeLessThan(logs.indexOf('(VI_1) Entering MASTER STATE'));
   });
 
   it('a member still hearing its master keeps the whole group BACKUP', () => {
@@ -56,7 +59,8 @@ describe('vrrp_sync_group', () => {
     const fx = d.feed('VI_2', { type: 'interfaceChanged', ifname: 'eth1', up: false });
     expect(d.states()).toEqual(['FAULT', 'FAULT']);
     const prio0 = fx.filter((f) => f.effect.type === 'sendAdvert' && f.effect.priority === 0).map((f) => f.instance);
-    expect(prio0.sort()).toEqual(['VI_1', 'VI_2']);
+    // the faulted member sends two (its own FAULT), the member forced by the group one
+    expect(prio0).toEqual(['VI_2', 'VI_2', 'VI_1']);
     expect(fifo(fx).at(-1)).toBe('GROUP "G" FAULT 0\n');
     const rec = d.feed('VI_2', { type: 'interfaceChanged', ifname: 'eth1', up: true });
     expect(d.states()).toEqual(['BACKUP', 'BACKUP']);
