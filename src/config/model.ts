@@ -310,7 +310,7 @@ export interface VrrpInstance {
   readonly priorityConfigured: boolean;
   /** Parsed advert_int in µs (default 1 s); version-specific rounding is the validator's job. */
   readonly advertIntUs: number;
-  /** Configured version, else global vrrp_version. IPv6 forcing 3 is applied by the validator. */
+  /** Configured version (or 3 by native_ipv6), else the final global vrrp_version. IPv6 forcing 3 is the validator's. */
   readonly version: 2 | 3;
   readonly versionConfigured: boolean;
   readonly authentication: VrrpAuthentication | null;
@@ -342,7 +342,11 @@ export interface VrrpInstance {
   /** null = global smtp_alert / smtp_alert_vrrp. */
   readonly smtpAlert: boolean | null;
   readonly notifyPriorityChanges: boolean | null;
-  /** GARP settings, default copied from global_defs as they were when the block started. */
+  /**
+   * GARP settings: delay/repeat/refresh and down_timer_adverts default to global_defs as it was when
+   * the block started (keepalived copies them then); lower-prio GARP, garpExtraIf, strictMode,
+   * lowerPrioNoAdvert, higherPrioSendAdvert and version default to the final global_defs.
+   */
   readonly garpMasterDelaySec: number;
   readonly garpMasterRepeat: number;
   readonly garpMasterRefreshSec: number;

@@ -24,7 +24,7 @@ import { buildVirtualServer, buildVirtualServerGroup } from './check.js';
 import { BuildContext, handlers, walkBlock, type Mutable } from './context.js';
 import { applyGlobalDefs, defaultGlobalDefs, finishGlobalDefs } from './global.js';
 import { buildTrackFile, buildTrackProcess, buildVrrpScript, emptyDeclared, type Declared } from './trackers.js';
-import { buildSyncGroup, buildVrrpInstance, type InstanceRegistry } from './vrrp.js';
+import { applyLateDefaults, buildSyncGroup, buildVrrpInstance, type InstanceRegistry } from './vrrp.js';
 
 export { BuildCodes } from './context.js';
 
@@ -76,7 +76,7 @@ export function buildModel(nodes: readonly ConfigNode[], sink: DiagnosticSink): 
   const s: RootState = {
     globalDefs: defaultGlobalDefs(),
     declared: emptyDeclared(),
-    instances: { names: new Set(), vmacNames: new Set() },
+    instances: { names: new Set(), vmacNames: new Set(), late: [] },
     syncGroupNames: new Set(),
     vsgNames: new Set(),
     vrrpScripts: [],
@@ -93,6 +93,7 @@ export function buildModel(nodes: readonly ConfigNode[], sink: DiagnosticSink): 
   // BFD instances are not modelled, but track_bfd references must still find them.
   for (const n of nodes) if (n.keyword === 'bfd_instance' && n.args[0] !== undefined) s.declared.bfdInstances.add(n.args[0]);
   walkBlock(ctx, nodes, rootKeywords, rootHandlers, s);
+  applyLateDefaults(s.instances, s.globalDefs);
   const out: Mutable<KeepalivedConfig> = {
     globalDefs: finishGlobalDefs(s.globalDefs),
     vrrpScripts: s.vrrpScripts,

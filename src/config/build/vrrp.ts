@@ -15,11 +15,17 @@ type Notify = Mutable<VrrpInstance['notify']>;
 
 type InstanceDraft = Omit<Mutable<VrrpInstance>, 'notify'> & { notify: Notify };
 
+/** keepalived resolves these from the final global_defs (PARAMETER_UNSET until vrrp_complete_init). */
+const LATE_FIELDS = ['version', 'strictMode', 'lowerPrioNoAdvert', 'higherPrioSendAdvert', 'garpExtraIf', 'garpLowerPrioDelaySec', 'garpLowerPrioRepeat'] as const;
+type LateField = (typeof LATE_FIELDS)[number];
+
 interface InstanceState {
   readonly v: InstanceDraft;
   readonly declared: Declared;
   readonly vmacNames: Set<string>;
   ttlSet: boolean;
+  /** Fields keepalived leaves unset until the end of the configuration (then taken from global_defs). */
+  readonly configured: Set<LateField>;
   auth: { type: 'PASS' | 'AH' | null; pass: string; pos: VrrpAuthentication['pos'] } | null;
 }
 
@@ -172,6 +178,8 @@ const instanceHandlers = handlers<InstanceState>({
   native_ipv6: (_ctx, _node, s) => {
     s.v.nativeIpv6 = true;
     s.v.version = 3;
+    s.v.versionConfigured = true;
+    s.configured.add('version');
   },
   state: (ctx, node, s) => {
     const a = ctx.arg(node, 1);
@@ -236,6 +244,7 @@ const instanceHandlers = handlers<InstanceState>({
     }
     s.v.version = r.value === 3 ? 3 : 2;
     s.v.versionConfigured = true;
+    s.configured.add('version');
   },
   priority: (ctx, node, s) => {
     const a = ctx.arg(node, 1);
@@ -283,7 +292,10 @@ const instanceHandlers = handlers<InstanceState>({
     if (a !== undefined && parseBool(a) === null) return ctx.error(node, BuildCodes.INVALID_VALUE, `(${s.v.name}) invalid skip_check_adv_addr ${a} specified`);
     s.v.skipCheckAdvAddr = true;
   },
-  strict_mode: boolFlag((s, v) => (s.v.strictMode = v), 'strict_mode'),
+  strict_mode: boolFlag((s, v) => {
+    s.v.strictMode = v;
+    s.configured.add('strictMode');
+  }, 'strict_mode'),
   preempt: flag((s) => (s.v.nopreempt = false)),
   nopreempt: flag((s) => (s.v.nopreempt = true)),
   preempt_delay: (ctx, node, s) => {
@@ -334,8 +346,14 @@ const instanceHandlers = handlers<InstanceState>({
   },
   garp_master_repeat: repeatKw((s, v) => (s.v.garpMasterRepeat = v), 'garp_master_repeat'),
   garp_master_refresh_repeat: repeatKw((s, v) => (s.v.garpMasterRefreshRepeat = v), 'garp_master_refresh_repeat'),
-  garp_lower_prio_delay: unsignedKw(0, Math.floor(UINT_MAX / US_PER_SEC), (s, v) => (s.v.garpLowerPrioDelaySec = v), (s, a) => `(${s.v.name}): garp_lower_prio_delay '${a}' invalid - ignoring`),
-  garp_lower_prio_repeat: unsignedKw(0, INT_MAX, (s, v) => (s.v.garpLowerPrioRepeat = v), (s, a) => `(${s.v.name}): Invalid garp_lower_prio_repeat '${a}'`),
+  garp_lower_prio_delay: unsignedKw(0, Math.floor(UINT_MAX / US_PER_SEC), (s, v) => {
+      s.v.garpLowerPrioDelaySec = v;
+      s.configured.add('garpLowerPrioDelaySec');
+    }, (s, a) => `(${s.v.name}): garp_lower_prio_delay '${a}' invalid - ignoring`),
+  garp_lower_prio_repeat: unsignedKw(0, INT_MAX, (s, v) => {
+      s.v.garpLowerPrioRepeat = v;
+      s.configured.add('garpLowerPrioRepeat');
+    }, (s, a) => `(${s.v.name}): Invalid garp_lower_prio_repeat '${a}'`),
   down_timer_adverts: unsignedKw(1, 100, (s, v) => (s.v.downTimerAdverts = v), (s, a) => `(${s.v.name}): Invalid down_timer_adverts [1:100] '${a}'`),
   garp_extra_if: (ctx, node, s) => {
     if (node.keyword === 'vmac_garp_intvl') ctx.warning(node, BuildCodes.DEPRECATED, 'Keyword "vmac_garp_intvl" is deprecated - please use "garp_extra_if"');
@@ -352,9 +370,16 @@ const instanceHandlers = handlers<InstanceState>({
     }
     if (delay === null) return ctx.error(node, BuildCodes.INVALID_VALUE, `(${s.v.name}): ${node.keyword} specified without time - ignoring`);
     s.v.garpExtraIf = { delaySec: delay, all };
+    s.configured.add('garpExtraIf');
   },
-  lower_prio_no_advert: boolFlag((s, v) => (s.v.lowerPrioNoAdvert = v), 'lower_prio_no_advert'),
-  higher_prio_send_advert: boolFlag((s, v) => (s.v.higherPrioSendAdvert = v), 'higher_prio_send_advert'),
+  lower_prio_no_advert: boolFlag((s, v) => {
+    s.v.lowerPrioNoAdvert = v;
+    s.configured.add('lowerPrioNoAdvert');
+  }, 'lower_prio_no_advert'),
+  higher_prio_send_advert: boolFlag((s, v) => {
+    s.v.higherPrioSendAdvert = v;
+    s.configured.add('higherPrioSendAdvert');
+  }, 'higher_prio_send_advert'),
   kernel_rx_buf_size: (ctx, node, s) => {
     const a = node.args[0];
     const r = a === undefined || node.args.length !== 1 ? null : parseUnsigned(a, 0, UINT_MAX);
@@ -437,6 +462,21 @@ export function newInstance(name: string, pos: VrrpInstance['pos'], g: GlobalDef
 export interface InstanceRegistry {
   readonly names: Set<string>;
   readonly vmacNames: Set<string>;
+  /** Instances with the late-resolved fields they configured themselves. */
+  readonly late: { readonly v: InstanceDraft; readonly configured: ReadonlySet<LateField> }[];
+}
+
+/** Fill the fields keepalived takes from global_defs only once the whole file is read. */
+export function applyLateDefaults(reg: InstanceRegistry, g: GlobalDefs): void {
+  for (const { v, configured } of reg.late) {
+    if (!configured.has('version')) v.version = g.vrrpVersion;
+    if (!configured.has('strictMode')) v.strictMode = g.vrrpStrict;
+    if (!configured.has('lowerPrioNoAdvert')) v.lowerPrioNoAdvert = g.vrrpLowerPrioNoAdvert;
+    if (!configured.has('higherPrioSendAdvert')) v.higherPrioSendAdvert = g.vrrpHigherPrioSendAdvert;
+    if (!configured.has('garpExtraIf')) v.garpExtraIf = g.vrrpGarpExtraIf;
+    if (!configured.has('garpLowerPrioDelaySec')) v.garpLowerPrioDelaySec = g.vrrpGarpLowerPrioDelaySec;
+    if (!configured.has('garpLowerPrioRepeat')) v.garpLowerPrioRepeat = g.vrrpGarpLowerPrioRepeat;
+  }
 }
 
 export function buildVrrpInstance(ctx: BuildContext, node: ConfigNode, g: GlobalDefs, declared: Declared, reg: InstanceRegistry): VrrpInstance | null {
@@ -450,7 +490,8 @@ export function buildVrrpInstance(ctx: BuildContext, node: ConfigNode, g: Global
     return null;
   }
   reg.names.add(name);
-  const s: InstanceState = { v: newInstance(name, node.pos, g), declared, vmacNames: reg.vmacNames, ttlSet: false, auth: null };
+  const s: InstanceState = { v: newInstance(name, node.pos, g), declared, vmacNames: reg.vmacNames, ttlSet: false, configured: new Set(), auth: null };
+  reg.late.push({ v: s.v, configured: s.configured });
   walkBlock(ctx, node.children ?? [], vrrpInstanceKeywords, instanceHandlers, s);
   const v = s.v;
   // keepalived: a MASTER without an explicit priority becomes the address owner.

@@ -175,3 +175,10 @@ describe('checkers', () => {
     expect(b.diags.some((d) => d.code === 'KTS_NOT_SUPPORTED' && d.keyword === 'host')).toBe(true);
   });
 });
+
+describe('HTTP_GET defaults', () => {
+  it('speaks HTTP/1.0 unless told otherwise (keepalived HTTP_PROTOCOL_1_0)', () => {
+    const c = buildClean(vs('', '    HTTP_GET {\n      url {\n        path /\n      }\n    }'));
+    expect(only(c.virtualServers[0]?.realServers[0]?.checkers, 'HTTP_GET')).toMatchObject({ httpProtocol: '1.0', enableSni: false, retry: 1, delayBeforeRetryUs: 3_000_000 });
+  });
+});

@@ -228,3 +228,12 @@ describe('vrrp_sync_group', () => {
     expect(c.config.syncGroups[0]?.globalTracking).toBe(true);
   });
 });
+
+describe('when global_defs comes after the instance', () => {
+  it('copies GARP timing at block start but resolves strict/version/advert flags from the final global_defs', () => {
+    const c = build(vrrp('') + 'global_defs {\n  vrrp_garp_master_delay 1\n  vrrp_strict\n  vrrp_version 3\n  vrrp_lower_prio_no_advert\n}\n').config;
+    expect(c.vrrpInstances[0]).toMatchObject({ garpMasterDelaySec: 5, strictMode: true, version: 3, lowerPrioNoAdvert: true });
+    const d = build(vrrp('  strict_mode off\n  version 2') + 'global_defs {\n  vrrp_strict\n  vrrp_version 3\n}\n').config;
+    expect(d.vrrpInstances[0]).toMatchObject({ strictMode: false, version: 2 });
+  });
+});
