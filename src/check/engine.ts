@@ -1,0 +1,244 @@
+/**
+ * The checker engine: runs every configured health checker on its own timer (Clock port, so tests
+ * drive time), feeds the outcomes through the retry logic (`checker-progress.ts`) into the pool
+ * (`pool.ts`) and recomputes the desired IPVS table whenever the pool changes. No IPVS I/O here:
+ * the caller receives the table (`onTable`) and the pool's effects (`onEffects`: notify scripts,
+ * FIFO lines, log lines) and decides what to do with them (the worker applies / forwards them).
+ *
+ * Timing (keepalived check_api): first run after bootstrap delay + random(0..warmup); then
+ * delay_loop after a concluded check, delay_before_retry between retries.
+ */
+import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { ScriptCredentials } from '../io/notify/index.js';
+import { afterAttempt, INITIAL_PROGRESS, type CheckerProgress } from './checker-progress.js';
+import { computeDesiredTable, type DesiredTable } from './desired-table.js';
+import { fmtRs, fmtVs } from './format.js';
+import { LvsPool, rsId, type PoolEffect, type PoolSnapshot } from './pool.js';
+import { dnsProbe } from './probes/dns.js';
+import { httpProbe } from './probes/http.js';
+import { miscProbe } from './probes/misc.js';
+import { smtpProbe } from './probes/smtp.js';
+import { tcpProbe } from './probes/tcp.js';
+import { endpointOf, type Probe, type ProbeOutcome } from './probes/types.js';
+
+/** keepalived's BOOTSTRAP_DELAY: checkers start one second after the daemon. */
+export const BOOTSTRAP_DELAY_US = 1_000_000;
+
+export type CheckerKindSupported = 'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'MISC_CHECK' | 'SMTP_CHECK' | 'DNS_CHECK';
+
+export interface ProbeContext {
+  readonly vs: VirtualServer;
+  readonly rs: RealServer;
+  readonly checker: Checker;
+  readonly credentials: ScriptCredentials | undefined;
+}
+
+/** Builds the probe for a checker; null = not supported (UDP_CHECK, PING_CHECK, FILE_CHECK). */
+export function defaultProbeFactory(ctx: ProbeContext): Probe | null {
+  const c = ctx.checker;
+  switch (c.kind) {
+    case 'TCP_CHECK':
+      return tcpProbe(endpointOf(c, ctx.rs));
+    case 'HTTP_GET':
+    case 'SSL_GET':
+      return httpProbe(endpointOf(c, ctx.rs), c);
+    case 'MISC_CHECK':
+      return miscProbe(c, ctx.credentials !== undefined ? { credentials: ctx.credentials } : {});
+    case 'SMTP_CHECK':
+      return smtpProbe(endpointOf(c, ctx.rs), c.heloName ?? 'localhost');
+    case 'DNS_CHECK':
+      return dnsProbe(endpointOf(c, ctx.rs), c.type, c.name);
+    default:
+      return null;
+  }
+}
+
+export interface EngineOptions {
+  readonly config: KeepalivedConfig;
+  readonly clock: Clock;
+  /** Pool effects (scripts, FIFO lines, log lines), in order. */
+  readonly onEffects: (effects: readonly PoolEffect[]) => void;
+  /** The desired table, at start and whenever it changes. */
+  readonly onTable: (table: DesiredTable) => void;
+  /** Checker log lines (success/failure of a check). */
+  readonly onLog?: (level: 'info' | 'warn' | 'debug', message: string) => void;
+  readonly probeFactory?: (ctx: ProbeContext) => Probe | null;
+  /** misc `user` / script_user → credentials; undefined = run as ourselves. */
+  readonly credentialsFor?: (user: string, group: string | null) => ScriptCredentials | undefined;
+  /** [0, 1) random for the warmup spread (tests pin it). */
+  readonly random?: () => number;
+  readonly bootstrapDelayUs?: number;
+}
+
+interface Runner {
+  readonly vsIndex: number;
+  readonly rsIndex: number;
+  readonly checkerIndex: number;
+  readonly vs: VirtualServer;
+  readonly rs: RealServer;
+  readonly checker: Exclude<Checker, { kind: 'FILE_CHECK' }>;
+  readonly probe: Probe;
+  progress: CheckerProgress;
+  timer: TimerHandle | undefined;
+  abort: AbortController | undefined;
+  attempts: number;
+  lastOutcome: ProbeOutcome | null;
+}
+
+export interface CheckerStatus {
+  readonly id: string;
+  readonly kind: string;
+  readonly target: string;
+  readonly attempts: number;
+  readonly retryIt: number;
+  readonly lastOk: boolean | null;
+  readonly lastReason: string | null;
+}
+
+export class CheckerEngine {
+  readonly pool: LvsPool;
+  private readonly runners: Runner[] = [];
+  private lastTableJson = '';
+  private table: DesiredTable = { entries: [], problems: [] };
+  private stopped = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.pool = new LvsPool(opts.config.virtualServers);
+  }
+
+  start(): void {
+    const log = this.opts.onLog ?? (() => {});
+    const factory = this.opts.probeFactory ?? defaultProbeFactory;
+    const random = this.opts.random ?? Math.random;
+    const bootstrap = this.opts.bootstrapDelayUs ?? BOOTSTRAP_DELAY_US;
+    this.opts.onEffects(this.pool.start());
+    this.publishTable();
+    this.opts.config.virtualServers.forEach((vs, vsIndex) => {
+      vs.realServers.forEach((rs, rsIndex) => {
+        rs.checkers.forEach((checker, checkerIndex) => {
+          if (checker.kind === 'FILE_CHECK') {
+            log('warn', `FILE_CHECK for service ${fmtRs(rs, vs)} is not supported - ignoring`);
+            return;
+          }
+          const user = checker.kind === 'MISC_CHECK' ? checker.user : null;
+          const credentials = user !== null && this.opts.credentialsFor !== undefined ? this.opts.credentialsFor(user, checker.kind === 'MISC_CHECK' ? checker.group : null) : undefined;
+          const probe = factory({ vs, rs, checker, credentials });
+          if (probe === null) {
+            log('warn', `${checker.kind} for service ${fmtRs(rs, vs)} is not supported - ignoring`);
+            return;
+          }
+          const r: Runner = { vsIndex, rsIndex, checkerIndex, vs, rs, checker, probe, progress: INITIAL_PROGRESS, timer: undefined, abort: undefined, attempts: 0, lastOutcome: null };
+          this.runners.push(r);
+          log('info', `Activating healthchecker for service ${fmtRs(rs, vs)} for VS ${fmtVs(vs)}`);
+          const warmup = checker.warmupUs !== null && checker.warmupUs > 0 ? Math.floor(checker.warmupUs * random()) : 0;
+          this.schedule(r, bootstrap + warmup);
+        });
+      });
+    });
+  }
+
+  /** Stops every checker; returns the pool's shutdown effects (omega notifies). */
+  stop(): readonly PoolEffect[] {
+    if (this.stopped) return [];
+    this.stopped = true;
+    for (const r of this.runners) {
+      this.opts.clock.clearTimer(r.timer);
+      r.abort?.abort();
+    }
+    const fx = this.pool.stop();
+    this.publishTable();
+    return fx;
+  }
+
+  desiredTable(): DesiredTable {
+    return this.table;
+  }
+
+  poolSnapshot(): PoolSnapshot {
+    return this.pool.snapshot();
+  }
+
+  checkers(): CheckerStatus[] {
+    return this.runners.map((r) => ({
+      id: `${rsId(r.vsIndex, r.rsIndex)}/${r.checkerIndex}`,
+      kind: r.checker.kind,
+      target: `${fmtRs(r.rs, r.vs)} of VS ${fmtVs(r.vs)}`,
+      attempts: r.attempts,
+      retryIt: r.progress.retryIt,
+      lastOk: r.lastOutcome === null ? null : r.lastOutcome.ok,
+      lastReason: r.lastOutcome !== null && !r.lastOutcome.ok ? r.lastOutcome.reason : null,
+    }));
+  }
+
+  private schedule(r: Runner, delayUs: number): void {
+    if (this.stopped) return;
+    r.timer = this.opts.clock.setTimer(delayUs, () => void this.run(r));
+  }
+
+  private async run(r: Runner): Promise<void> {
+    r.timer = undefined;
+    if (this.stopped) return;
+    const ac = new AbortController();
+    r.abort = ac;
+    let outcome: ProbeOutcome;
+    try {
+      outcome = await r.probe(ac.signal);
+    } catch (err) {
+      outcome = { ok: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+    r.abort = undefined;
+    if (this.stopped) return;
+    r.attempts++;
+    r.lastOutcome = outcome;
+    this.conclude(r, outcome);
+  }
+
+  private conclude(r: Runner, outcome: ProbeOutcome): void {
+    const log = this.opts.onLog ?? (() => {});
+    const c = r.checker;
+    const step = afterAttempt(r.progress, outcome.ok, { retry: c.retry, delayLoopUs: c.delayLoopUs, delayBeforeRetryUs: c.delayBeforeRetryUs });
+    r.progress = step.next;
+    const id = rsId(r.vsIndex, r.rsIndex);
+    const fx: PoolEffect[] = [];
+    const wasUp = this.pool.snapshot().virtualServers[r.vsIndex]?.realServers[r.rsIndex]?.checkersUp[r.checkerIndex];
+    if (!outcome.ok && step.report === null && c.logAllFailures) log('info', `${describe(r)} failed (${outcome.reason}), retry ${step.next.retryIt} of ${c.retry}`);
+    if (step.report === 'up' && wasUp === false) log('info', `${describe(r)} success.`);
+    if (step.report === 'down' && (wasUp === true || c.logAllFailures)) {
+      log('info', `${describe(r)} failed after ${c.retry} retr${c.retry === 1 ? 'y' : 'ies'}: ${outcome.ok ? '' : outcome.reason}`);
+    }
+    if (step.report !== null) fx.push(...this.pool.checkerResult(id, r.checkerIndex, step.report === 'up'));
+    if (outcome.ok && outcome.weight !== undefined) fx.push(...this.pool.setWeight(id, outcome.weight));
+    if (fx.length > 0) this.opts.onEffects(fx);
+    this.publishTable();
+    this.schedule(r, step.nextDelayUs);
+  }
+
+  private publishTable(): void {
+    const t = computeDesiredTable(this.opts.config.virtualServers, this.opts.config.virtualServerGroups, this.pool.snapshot());
+    const json = JSON.stringify(t.entries);
+    this.table = t;
+    if (json === this.lastTableJson) return;
+    this.lastTableJson = json;
+    this.opts.onTable(t);
+  }
+}
+
+function describe(r: Runner): string {
+  const target = fmtRs(r.rs, r.vs);
+  switch (r.checker.kind) {
+    case 'TCP_CHECK':
+      return `TCP connection to ${target}`;
+    case 'HTTP_GET':
+    case 'SSL_GET':
+      return `${r.checker.kind === 'SSL_GET' ? 'SSL' : 'HTTP'} check on service ${target}`;
+    case 'MISC_CHECK':
+      return `Misc check for [${r.checker.miscPath?.commandLine ?? ''}] of service ${target}`;
+    case 'SMTP_CHECK':
+      return `SMTP check on service ${target}`;
+    case 'DNS_CHECK':
+      return `DNS check on service ${target}`;
+    default:
+      return `${r.checker.kind} on service ${target}`;
+  }
+}
