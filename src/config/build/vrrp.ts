@@ -16,8 +16,7 @@ type Notify = Mutable<VrrpInstance['notify']>;
 type InstanceDraft = Omit<Mutable<VrrpInstance>, 'notify'> & { notify: Notify };
 
 /** keepalived resolves these from the final global_defs (PARAMETER_UNSET until vrrp_complete_init). */
-const LATE_FIELDS = ['version', 'strictMode', 'lowerPrioNoAdvert', 'higherPrioSendAdvert', 'garpExtraIf', 'garpLowerPrioDelaySec', 'garpLowerPrioRepeat'] as const;
-type LateField = (typeof LATE_FIELDS)[number];
+type LateField = 'version' | 'strictMode' | 'lowerPrioNoAdvert' | 'higherPrioSendAdvert' | 'garpExtraIf' | 'garpLowerPrioDelaySec' | 'garpLowerPrioRepeat';
 
 interface InstanceState {
   readonly v: InstanceDraft;
