@@ -11,15 +11,16 @@ import type { HostView } from '../../io/host/types.js';
 import type { ConfigNode } from '../source/tree.js';
 import type { KeepalivedConfig } from '../model.js';
 import { validateInterfaces } from './interfaces.js';
-import { type LvsExplicitSettings, posKey, validateVirtualServers } from './lvs.js';
+import { type LvsExplicitSettings, validateVirtualServers } from './lvs.js';
+import { posKey } from './positions.js';
 import { validateScripts } from './scripts.js';
 import { validateSyncGroups } from './syncGroups.js';
 import { validateTracking } from './tracking.js';
-import { type EffectiveInstance, validateVrrp } from './vrrp.js';
+import { type EffectiveInstance, instanceKeywords, validateVrrp } from './vrrp.js';
 
 export { ValidateCode } from './codes.js';
 export type { EffectiveInstance } from './vrrp.js';
-export { validateInstance } from './vrrp.js';
+export { instanceKeywords, validateInstance } from './vrrp.js';
 export { isInsecurePath, resolveProgram } from './scripts.js';
 
 export interface ValidateOptions {
@@ -50,7 +51,7 @@ export function lvsExplicitSettings(tree: readonly ConfigNode[]): LvsExplicitSet
 
 export function validateConfig(cfg: KeepalivedConfig, host: HostView | null, sink: DiagnosticSink, options: ValidateOptions = {}): EffectiveInstance[] {
   if (host !== null) validateInterfaces(cfg, host, sink);
-  const instances = validateVrrp(cfg, sink);
+  const instances = validateVrrp(cfg, sink, options.tree !== undefined ? instanceKeywords(options.tree) : null);
   validateSyncGroups(cfg, sink);
   validateTracking(cfg, sink);
   validateScripts(cfg, host, sink);

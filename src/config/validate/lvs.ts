@@ -5,8 +5,9 @@
  * real servers of fwmark services.
  */
 import type { DiagnosticSink } from '../../core/diagnostics.js';
-import type { AddressFamily, KeepalivedConfig, RealServer, SourcePos, VirtualServer } from '../model.js';
+import type { AddressFamily, KeepalivedConfig, RealServer, VirtualServer } from '../model.js';
 import { ValidateCode as C } from './codes.js';
+import { posKey } from './positions.js';
 
 /** Which virtual servers configured a scheduler / forwarding method (keyed by `file:line`). */
 export interface LvsExplicitSettings {
@@ -14,9 +15,6 @@ export interface LvsExplicitSettings {
   readonly forwardingAt: ReadonlySet<string>;
 }
 
-export function posKey(pos: SourcePos): string {
-  return `${pos.file}:${String(pos.line)}`;
-}
 
 function protoText(vs: VirtualServer): string {
   return vs.protocol.toLowerCase();

@@ -11,3 +11,8 @@ export function earliest<T extends { readonly pos: SourcePos }>(items: readonly 
   for (const it of items) if (best === null || posBefore(it.pos, best.pos)) best = it;
   return best;
 }
+
+/** `file:line`, the key the validator uses to match model objects with reader tree nodes. */
+export function posKey(pos: SourcePos): string {
+  return `${pos.file}:${String(pos.line)}`;
+}

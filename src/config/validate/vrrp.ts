@@ -11,7 +11,8 @@
 import type { DiagnosticSink } from '../../core/diagnostics.js';
 import type { AddressFamily, IpAddress, KeepalivedConfig, SourcePos, VrrpInstance } from '../model.js';
 import { ValidateCode as C } from './codes.js';
-import { earliest } from './positions.js';
+import type { ConfigNode } from '../source/tree.js';
+import { earliest, posKey } from './positions.js';
 
 /** What the validator concluded about one instance (after keepalived's resets). */
 export interface EffectiveInstance {
@@ -55,7 +56,25 @@ function label(a: { readonly address: string; readonly prefixLen?: number }): st
   return a.prefixLen !== undefined && a.prefixLen !== (a.address.includes(':') ? 128 : 32) ? `${a.address}/${a.prefixLen}` : a.address;
 }
 
-export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink): EffectiveInstance | null {
+/** Keywords written directly in each vrrp_instance block (keyed by the block's `file:line`), first argument as value. */
+export type InstanceKeywords = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+const FALSE_WORDS = new Set(['off', 'false', 'no', '0']);
+
+
+/** Collects, from the reader's tree, the keywords each vrrp_instance block sets itself. */
+export function instanceKeywords(tree: readonly ConfigNode[]): InstanceKeywords {
+  const out = new Map<string, Map<string, string>>();
+  for (const node of tree) {
+    if (node.keyword !== 'vrrp_instance' || node.children === undefined) continue;
+    const kw = new Map<string, string>();
+    for (const c of node.children) kw.set(c.keyword, c.args[0] ?? '');
+    out.set(posKey(node.pos), kw);
+  }
+  return out;
+}
+
+export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink, explicit: InstanceKeywords | null = null): EffectiveInstance | null {
   const name = vi.name;
   if (vi.virtualRouterId === null) {
     sink.error(C.VRID_MISSING, `(${name}) the virtual router id must be set`, vi.pos, 'virtual_router_id');
@@ -163,7 +182,19 @@ export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink): Effect
       sink.error(C.STRICT_V2_ACCEPT, `(${name}) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting`, vi.pos, 'accept');
     if (vi.vmacXmitBase) sink.error(C.STRICT_XMIT_BASE, `(${name}) xmit_base is incompatible with strict mode - resetting`, vi.pos, 'vmac_xmit_base');
     if (vi.higherPrioSendAdvert)
-      sink.error(C.STRICT_HIGHER_PRIO_SEND_ADVERT, `(${name}) higher_prio_send_advert is incompatible with strict mode - resetting`, vi.pos, 'higher_prio_send_advert');
+      sink.error(C.STRICT_HIGHER_PRIO_SEND_ADVERT, `(${name}) strict mode requires higher_prio_send_advert to be clear. resetting`, vi.pos, 'higher_prio_send_advert');
+    if (vi.downTimerAdverts !== 3)
+      sink.error(C.STRICT_DOWN_TIMER_ADVERTS, `(${name}) down_timer_adverts is incompatible with strict mode - resetting`, vi.pos, 'down_timer_adverts');
+    if (vi.useVmac !== null && vi.useVmac.mac !== null)
+      sink.error(C.STRICT_VMAC_MAC, `(${name}): cannot specify MAC address with strict mode - clearing`, vi.useVmac.pos, 'use_vmac');
+    // Only values written in the instance block itself count (copies of global_defs are accepted).
+    const own = explicit?.get(posKey(vi.pos));
+    const repeat = own?.get('garp_lower_prio_repeat');
+    if (repeat !== undefined && repeat !== '0')
+      sink.error(C.STRICT_GARP_REPEAT, `(${name}) Strict mode requires no repeat garps. resetting`, vi.pos, 'garp_lower_prio_repeat');
+    const noAdvert = own?.get('lower_prio_no_advert');
+    if (noAdvert !== undefined && FALSE_WORDS.has(noAdvert.toLowerCase()))
+      sink.error(C.STRICT_LOWER_PRIO_ADVERT, `(${name}) Strict mode requires no lower priority advert. resetting`, vi.pos, 'lower_prio_no_advert');
   }
 
   return { instance: vi, family, version, adverIntervalCs, vipCount, nopreempt, preemptDelayUs };
@@ -192,10 +223,10 @@ export function checkVridClashes(instances: readonly EffectiveInstance[], sink: 
   }
 }
 
-export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink): EffectiveInstance[] {
+export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, explicit: InstanceKeywords | null = null): EffectiveInstance[] {
   const out: EffectiveInstance[] = [];
   for (const vi of cfg.vrrpInstances) {
-    const e = validateInstance(vi, sink);
+    const e = validateInstance(vi, sink, explicit);
     if (e !== null) out.push(e);
   }
   checkVridClashes(out, sink);

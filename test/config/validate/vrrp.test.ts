@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink, exitCodeFor } from '../../../src/core/diagnostics.js';
-import { ValidateCode, validateConfig, validateInstance } from '../../../src/config/validate/index.js';
+import { ValidateCode, instanceKeywords, validateConfig, validateInstance } from '../../../src/config/validate/index.js';
 import { config, instance, syncGroup, vip, at } from './model-helpers.js';
 
 function check(vi: Parameters<typeof instance>[0]) {
@@ -92,6 +92,30 @@ describe('VRRP instance completion checks', () => {
     expect(check({ strictMode: true, accept: true }).codes).toEqual([ValidateCode.STRICT_V2_ACCEPT]);
     expect(check({ strictMode: true, vmacXmitBase: true }).codes).toEqual([ValidateCode.STRICT_XMIT_BASE]);
     expect(check({ strictMode: true, state: 'MASTER', priority: 255 }).codes).toEqual([]);
+    expect(check({ strictMode: true, higherPrioSendAdvert: true }).codes).toEqual([ValidateCode.STRICT_HIGHER_PRIO_SEND_ADVERT]);
+    expect(check({ strictMode: true, downTimerAdverts: 5 }).codes).toEqual([ValidateCode.STRICT_DOWN_TIMER_ADVERTS]);
+    const vmac = { ifname: null, mac: '02:00:00:00:00:01', netlinkNotifyMsg: false, pos: at(4) };
+    expect(check({ strictMode: true, useVmac: vmac }).codes).toEqual([ValidateCode.STRICT_VMAC_MAC]);
+  });
+
+  it('judges strict GARP / advert settings only when the instance block sets them', () => {
+    const tree = [
+      {
+        keyword: 'vrrp_instance',
+        args: ['VI_1'],
+        tokens: [],
+        pos: at(1),
+        children: [
+          { keyword: 'garp_lower_prio_repeat', args: ['2'], tokens: [], pos: at(3) },
+          { keyword: 'lower_prio_no_advert', args: ['off'], tokens: [], pos: at(4) },
+        ],
+      },
+    ];
+    const sink = new DiagnosticSink();
+    validateInstance(instance({ strictMode: true, garpLowerPrioRepeat: 2 }), sink, instanceKeywords(tree));
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.STRICT_GARP_REPEAT, ValidateCode.STRICT_LOWER_PRIO_ADVERT]);
+    // The same value inherited from global_defs is accepted.
+    expect(check({ strictMode: true, garpLowerPrioRepeat: 2 }).codes).toEqual([]);
   });
 });
 
