@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/core/clock.js';
+import { createRootLog } from '../../src/core/log.js';
+import { InstanceDriver } from '../../src/core/instance.js';
+import type { ResolvedInstance, ResolvedVip } from '../../src/core/instance-config.js';
+import type { AnnounceRequest, ReceivedAdvertPacket, VipSpec } from '../../src/core/ports.js';
+import { makeInstanceParams } from '../../src/vrrp/params.js';
+import { authDataFromPassword, buildIpv4Packet, decodeAdvert, encodeAdvert } from '../../src/vrrp/packet/index.js';
+import type { VrrpAdvertV2 } from '../../src/vrrp/packet/index.js';
+import { vipKey } from '../../src/io/netlink/index.js';
+
+const SELF = '10.0.0.1';
+const PEER = '10.0.0.2';
+const GROUP = '224.0.0.18';
+
+function vip(address: string): ResolvedVip {
+  return { address, family: 4, ifname: 'eth0', spec: { address, prefixLen: 24, ifindex: 2 }, excluded: false };
+}
+
+function resolved(priority: number, vips: readonly string[] = ['10.0.0.100'], pass = 'secret'): ResolvedInstance {
+  const v = vips.map(vip);
+  return {
+    name: 'VI_1',
+    params: makeInstanceParams({ name: 'VI_1', vrid: 51, basePriority: priority, primaryAddress: SELF, interfaceName: 'eth0', vips: [...vips] }),
+    family: 4, version: 2, vrid: 51, ifname: 'eth0', ifindex: 2, mac: '02:00:00:00:00:01', sourceAddress: SELF,
+    multicastGroup: GROUP, unicastPeers: [], unicastTtl: 255, authType: 1, authPass: pass, adverIntervalCs: 100, vips: v,
+    notify: { master: null, backup: null, fault: null, stop: null, generic: null, masterRxLowerPri: null },
+    key: '51/inet/eth0/multicast',
+  };
+}
+
+interface Harness {
+  clock: FakeClock;
+  driver: InstanceDriver;
+  sent: { dst: string; bytes: Uint8Array }[];
+  kernel: Map<string, VipSpec>;
+  garps: AnnounceRequest[];
+  fifo: string[];
+  logs: Record<string, unknown>[];
+}
+
+function harness(cfg: ResolvedInstance, releaseVipsOnStop = true): Harness {
+  const clock = new FakeClock(0);
+  const logs: Record<string, unknown>[] = [];
+  const root = createRootLog({ format: 'json', destination: { write: (s: string) => void logs.push(JSON.parse(s) as Record<string, unknown>) } });
+  const h: Omit<Harness, 'driver'> = { clock, sent: [], kernel: new Map(), garps: [], fifo: [], logs };
+  const driver = new InstanceDriver(cfg, {
+    clock,
+    log: root.component('vrrp'),
+    openChannel: () => ({
+      sendToAll: async (encode) => {
+        const bytes = encode(GROUP);
+        h.sent.push({ dst: GROUP, bytes });
+        return [{ destination: GROUP, ok: true, bytes: bytes.length }];
+      },
+      close: () => undefined,
+    }),
+    addresses: {
+      add: async (v) => (h.kernel.has(vipKey(v)) ? 'already-present' : (h.kernel.set(vipKey(v), v), 'added')),
+      remove: async (v) => (h.kernel.delete(vipKey(v)) ? 'removed' : 'not-present'),
+    },
+    garp: { announce: (r) => void h.garps.push(r), cancel: () => undefined },
+    notify: { runScript: async () => undefined, writeFifo: (l) => void h.fifo.push(l) },
+    releaseVipsOnStop,
+  });
+  return { ...h, driver };
+}
+
+/** An advert from PEER as the raw socket delivers it (IPv4 header included). */
+function peerAdvert(priority: number, pass = 'secret', addresses: readonly string[] = ['10.0.0.100']): ReceivedAdvertPacket {
+  const advert: VrrpAdvertV2 = {
+    version: 2, type: 1, vrid: 51, priority, addrCount: addresses.length, checksum: 0, addresses, authType: 1, adverIntS: 1,
+    authData: authDataFromPassword(pass),
+  };
+  const payload = encodeAdvert(advert, { family: 4, srcAddr: PEER, dstAddr: GROUP });
+  return { family: 4, bytes: buildIpv4Packet(payload, { src: PEER, dst: GROUP }), source: PEER };
+}
+
+function sentPriorities(h: Harness): number[] {
+  return h.sent.map((s) => {
+    const d = decodeAdvert(s.bytes, { family: 4, srcAddr: SELF, dstAddr: s.dst });
+    if (!d.ok) throw new Error(`we sent an undecodable advert: ${d.drop.code}`);
+    return d.advert.priority;
+  });
+}
+
+describe('InstanceDriver', () => {
+  it('address owner: MASTER at once — advert, VIPs, GARP, FIFO line; stop sends priority 0 and removes VIPs', async () => {
+    const h = harness(resolved(255));
+    h.driver.start(true);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    expect(sentPriorities(h)).toEqual([255]);
+    expect([...h.kernel.values()].map((v) => v.address)).toEqual(['10.0.0.100']);
+    expect(h.garps).toHaveLength(1);
+    expect(h.garps[0]).toMatchObject({ ipv4: ['10.0.0.100'], ifindex: 2, sourceMac: '02:00:00:00:00:01' });
+    expect(h.fifo).toContain('INSTANCE "VI_1" MASTER 255\n');
+    h.clock.advance(1_000_000);
+    await h.driver.idle();
+    expect(sentPriorities(h)).toEqual([255, 255]);
+    await h.driver.stop();
+    expect(sentPriorities(h).at(-1)).toBe(0);
+    expect(h.kernel.size).toBe(0);
+    expect(h.driver.stats.priorityZeroSent).toBe(1);
+  });
+
+  it('backup: becomes MASTER after Master_Down_Interval, yields to a higher priority advert', async () => {
+    const h = harness(resolved(100));
+    h.driver.start(true);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('BACKUP');
+    expect(h.sent).toHaveLength(0);
+    h.clock.advance(3_600_000); // 3 s + skew (156/256 s) = 3.609 s
+    await h.driver.idle();
+    expect(h.driver.state).toBe('BACKUP');
+    h.clock.advance(10_000);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    expect(h.kernel.size).toBe(1);
+    h.driver.handlePacket(peerAdvert(200));
+    await h.driver.idle();
+    expect(h.driver.state).toBe('BACKUP');
+    expect(h.kernel.size).toBe(0);
+    expect(h.driver.stats).toMatchObject({ advertsReceived: 1, becameMaster: 1, releasedMaster: 1 });
+  });
+
+  it('adverts keep a backup in BACKUP; a priority-0 advert shortens the wait to the skew time', async () => {
+    const h = harness(resolved(100));
+    h.driver.start(true);
+    for (let i = 0; i < 5; i++) {
+      h.clock.advance(1_000_000);
+      h.driver.handlePacket(peerAdvert(150));
+    }
+    await h.driver.idle();
+    expect(h.driver.state).toBe('BACKUP');
+    h.driver.handlePacket(peerAdvert(0));
+    h.clock.advance(609_375); // skew = 156/256 s
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    expect(h.driver.stats.priorityZeroReceived).toBe(1);
+  });
+
+  it('drops adverts with the wrong password: counted per reason, logged once per interval, no state change', async () => {
+    const h = harness(resolved(100));
+    h.driver.start(true);
+    h.driver.handlePacket(peerAdvert(200, 'wrong'));
+    h.driver.handlePacket(peerAdvert(200, 'wrong'));
+    const corrupt = peerAdvert(200);
+    const at = corrupt.bytes.length - 9; // last byte of the address: the checksum no longer matches
+    corrupt.bytes[at] = corrupt.bytes[at]! ^ 0xff;
+    h.driver.handlePacket(corrupt);
+    await h.driver.idle();
+    expect(h.driver.stats.drops).toEqual({ 'auth-pass': 2, checksum: 1 });
+    expect(h.driver.stats.advertsReceived).toBe(0);
+    expect(h.logs.filter((l) => l['code'] === 'KTS_VRRP_RX_AUTH_PASS')).toHaveLength(1);
+    expect(h.logs.filter((l) => l['code'] === 'KTS_VRRP_RX_CHECKSUM')).toHaveLength(1);
+    h.clock.advance(3_700_000);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+  });
+
+  it('re-adds a VIP deleted by someone else while MASTER, ignores its own removals', async () => {
+    const h = harness(resolved(255));
+    h.driver.start(true);
+    await h.driver.idle();
+    h.kernel.clear();
+    h.driver.addressRemoved(2, '10.0.0.100', 24);
+    await h.driver.idle();
+    expect(h.kernel.size).toBe(1);
+    expect(h.driver.stats.vipsReadded).toBe(1);
+    expect(h.logs.some((l) => String(l['msg']).includes('deleted externally'))).toBe(true);
+    h.driver.addressRemoved(2, '10.0.0.99', 24); // not ours
+    await h.driver.idle();
+    expect(h.driver.stats.vipsReadded).toBe(1);
+  });
+
+  it('link down → FAULT (VIPs removed), link up → BACKUP then MASTER again', async () => {
+    const h = harness(resolved(150));
+    h.driver.start(true);
+    h.clock.advance(4_000_000);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    h.driver.linkChanged(false);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('FAULT');
+    expect(h.kernel.size).toBe(0);
+    h.driver.linkChanged(true);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('BACKUP');
+    h.clock.advance(4_000_000);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+  });
+
+  it('reload with an extra VIP adds it in place without a state change; -V keeps VIPs at stop', async () => {
+    const h = harness(resolved(255), false);
+    h.driver.start(true);
+    await h.driver.idle();
+    const transitions = h.driver.fsmState.transitions;
+    h.driver.reconfigure(resolved(255, ['10.0.0.100', '10.0.0.101']), false);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    expect(h.driver.fsmState.transitions).toBe(transitions);
+    expect([...h.kernel.values()].map((v) => v.address).sort()).toEqual(['10.0.0.100', '10.0.0.101']);
+    expect(h.garps.at(-1)?.ipv4).toEqual(['10.0.0.101']);
+    await h.driver.stop();
+    expect(h.kernel.size).toBe(2);
+    expect(sentPriorities(h).at(-1)).toBe(0);
+  });
+});
