@@ -69,6 +69,20 @@ export interface SmtpServer extends IpAddress {
   readonly pos: SourcePos;
 }
 
+/** `lvs_sync_daemon IF [inst VI] [id N] [maxlen N] [port N] [ttl N] [group IP]`; null = kernel defaults. */
+export interface LvsSyncDaemon {
+  readonly interface: string;
+  /** VRRP instance whose state drives the daemon (master/backup); null = both always. */
+  readonly vrrpInstance: string | null;
+  /** null = the instance's VRID. */
+  readonly syncId: number | null;
+  readonly maxLen: number | null;
+  readonly port: number | null;
+  readonly ttl: number | null;
+  readonly group: string | null;
+  readonly pos: SourcePos;
+}
+
 export interface GlobalDefs {
   /** Default: the host name (resolved at run time), null here when not configured. */
   readonly routerId: string | null;
@@ -135,6 +149,8 @@ export interface GlobalDefs {
   /** `max_auto_priority [N]`: null = not configured; bare keyword = max (99). -1 … 99. */
   readonly maxAutoPriority: number | null;
   readonly minAutoPriorityDelayUs: number; // 0
+  /** Always set by buildModel (optional only so hand-made models stay valid); null = not configured. */
+  readonly lvsSyncDaemon?: LvsSyncDaemon | null;
   /** Position of the global_defs block(s), null when absent. */
   readonly pos: SourcePos | null;
 }

@@ -65,6 +65,7 @@ export function defaultGlobalDefs(): Mutable<GlobalDefs> {
     shutdownScriptTimeoutSec: 10,
     maxAutoPriority: null,
     minAutoPriorityDelayUs: 0,
+    lvsSyncDaemon: null,
     pos: null,
   };
 }
@@ -202,7 +203,68 @@ function garpExtraIf(ctx: BuildContext, node: ConfigNode, g: G): void {
   g.vrrpGarpExtraIf = { delaySec: delay, all };
 }
 
+function lvsSyncDaemon(ctx: BuildContext, node: ConfigNode, g: G): void {
+  if (g.lvsSyncDaemon != null) {
+    return ctx.error(node, BuildCodes.DUPLICATE, `lvs_sync_daemon has already been specified as ${g.lvsSyncDaemon.interface} ${g.lvsSyncDaemon.vrrpInstance ?? ''} - ignoring`);
+  }
+  const ifname = node.args[0];
+  if (ifname === undefined) return ctx.error(node, BuildCodes.MISSING_PARAMETER, 'lvs_sync_daemon requires interface');
+  if (ifname.length >= 16) return ctx.error(node, BuildCodes.INVALID_VALUE, `lvs_sync_daemon interface name '${ifname}' too long - ignoring`);
+  const d: Mutable<NonNullable<GlobalDefs['lvsSyncDaemon']>> = { interface: ifname, vrrpInstance: null, syncId: null, maxLen: null, port: null, ttl: null, group: null, pos: node.pos };
+  const a = node.args;
+  const num = (i: number, min: number, max: number, what: string): number | null => {
+    const v = a[i + 1];
+    if (v === undefined) {
+      ctx.error(node, BuildCodes.MISSING_PARAMETER, `No value specified for lvs_sync_daemon ${what} - ignoring`);
+      return null;
+    }
+    const r = parseUnsigned(v, min, max);
+    if (!r.ok) ctx.error(node, BuildCodes.INVALID_NUMBER, `Invalid lvs_sync_daemon ${what} (${v}) - ignoring`);
+    return r.ok ? r.value : null;
+  };
+  for (let i = 1; i < a.length; i++) {
+    const opt = a[i] ?? '';
+    if (opt === 'inst') {
+      if (d.vrrpInstance !== null) ctx.error(node, BuildCodes.DUPLICATE, `lvs_sync_daemon vrrp instance has already been specified as ${d.vrrpInstance} - ignoring`);
+      else d.vrrpInstance = a[i + 1] ?? null;
+      i++;
+    } else if (opt === 'id') {
+      d.syncId = num(i, 0, 255, 'id') ?? d.syncId;
+      i++;
+    } else if (opt === 'maxlen') {
+      d.maxLen = num(i, 1, 65535 - 20 - 8, 'maxlen') ?? d.maxLen;
+      i++;
+    } else if (opt === 'port') {
+      d.port = num(i, 1, 65535, 'port') ?? d.port;
+      i++;
+    } else if (opt === 'ttl') {
+      d.ttl = num(i, 1, 255, 'ttl') ?? d.ttl;
+      i++;
+    } else if (opt === 'group') {
+      const v = a[i + 1];
+      i++;
+      const f = v === undefined ? null : familyOf(v);
+      if (v === undefined) ctx.error(node, BuildCodes.MISSING_PARAMETER, 'No value specified for lvs_sync_daemon group - ignoring');
+      else if (f === null) ctx.error(node, BuildCodes.INVALID_ADDRESS, `Invalid lvs_sync_daemon group (${v}) - ignoring`);
+      else if (f === 'inet' ? !isMulticast4(v) : !v.toLowerCase().startsWith('ff')) ctx.error(node, BuildCodes.INVALID_ADDRESS, `lvs_sync_daemon group address ${v} is not multicast - ignoring`);
+      else d.group = v;
+    } else if (i === 1) {
+      // legacy: lvs_sync_daemon IF VRRP_INSTANCE [SYNC_ID]
+      d.vrrpInstance = opt;
+    } else if (i === 2) {
+      const r = parseUnsigned(opt, 0, 255);
+      if (!r.ok) ctx.error(node, BuildCodes.INVALID_NUMBER, `Invalid syncid (${opt}) - defaulting to vrid`);
+      else {
+        ctx.error(node, BuildCodes.DEPRECATED, 'Please use keyword "id" before lvs_sync_daemon SYNCID');
+        d.syncId = r.value;
+      }
+    } else ctx.error(node, BuildCodes.INVALID_VALUE, `Unknown option ${opt} specified for lvs_sync_daemon`);
+  }
+  g.lvsSyncDaemon = d;
+}
+
 const globalHandlers = handlers<G>({
+  lvs_sync_daemon: lvsSyncDaemon,
   router_id: (ctx, node, g) => {
     const a = node.args[0];
     if (a === undefined) return ctx.error(node, BuildCodes.MISSING_PARAMETER, 'routerid name missing - ignoring');

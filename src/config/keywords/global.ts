@@ -36,6 +36,7 @@ export const globalDefsKeywords: KeywordTable = keywordTable('global_defs', [
   // notification FIFOs
   ...kw('notify_fifo', 'notify_fifo_script', 'vrrp_notify_fifo', 'vrrp_notify_fifo_script', 'lvs_notify_fifo', 'lvs_notify_fifo_script'),
   ...kw('vrrp_notify_priority_changes', 'fifo_write_vrrp_states_on_reload'),
+  ...kw('lvs_sync_daemon'),
   // accepted, not modelled
   ...unsupported(
     'process_names',
@@ -48,7 +49,6 @@ export const globalDefsKeywords: KeywordTable = keywordTable('global_defs', [
     'lvs_flush',
     'lvs_flush_on_stop',
     'lvs_flush_onstop',
-    'lvs_sync_daemon',
     'vrrp_iptables',
     'nftables',
     'nftables_priority',

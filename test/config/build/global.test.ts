@@ -130,3 +130,21 @@ describe('global_defs', () => {
     expect(build('global_defs {\n  notification_email {\n  }\n}').codes).toEqual(['KTS_INVALID_VALUE']);
   });
 });
+
+describe('lvs_sync_daemon', () => {
+  it('reads the modern form', () => {
+    const g = buildClean('global_defs {\n  lvs_sync_daemon eth1 inst VI_1 id 5 maxlen 1400 port 8849 ttl 2 group 224.0.0.82\n}').globalDefs;
+    expect(g.lvsSyncDaemon).toMatchObject({ interface: 'eth1', vrrpInstance: 'VI_1', syncId: 5, maxLen: 1400, port: 8849, ttl: 2, group: '224.0.0.82' });
+  });
+
+  it('accepts the legacy positional instance, reports a positional sync id', () => {
+    const b = build('global_defs {\n  lvs_sync_daemon eth1 VI_1 7\n}');
+    expect(b.codes).toEqual(['KTS_DEPRECATED']);
+    expect(b.config.globalDefs.lvsSyncDaemon).toMatchObject({ vrrpInstance: 'VI_1', syncId: 7 });
+  });
+
+  it('defaults to null and rejects bad options', () => {
+    expect(buildClean('').globalDefs.lvsSyncDaemon).toBeNull();
+    expect(build('global_defs {\n  lvs_sync_daemon eth1 inst VI_1 group 10.0.0.1 frob\n}').codes).toEqual(['KTS_INVALID_ADDRESS', 'KTS_INVALID_VALUE']);
+  });
+});
