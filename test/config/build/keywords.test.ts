@@ -107,3 +107,12 @@ describe('value blocks', () => {
     expect(build('virtual_server_group G {\n  10.0.0.1 80\n}\n').problems).toEqual([]);
   });
 });
+
+describe('block shape errors', () => {
+  it('a plain keyword followed by a block is an error; the block lines are read at the same level', () => {
+    const b = build('vrrp_instance VI_1 {\n  priority 100 {\n    advert_int 2\n  }\n}\n');
+    expect(b.codes).toEqual(['KTS_UNEXPECTED_BLOCK']);
+    expect(b.problems[0]).toMatchObject({ line: 2, keyword: 'priority' });
+    expect(b.config.vrrpInstances[0]).toMatchObject({ priority: 100, advertIntUs: 2_000_000 });
+  });
+});
