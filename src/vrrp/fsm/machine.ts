@@ -63,6 +63,7 @@ export function createInstance(params: VrrpInstanceParams): InstanceState {
     wantMaster: false,
     timers: {},
     nextGeneration: 1,
+    lowerPrioGarpsDueUs: [],
     vipsSet: false,
     transitions: 0,
   };
@@ -136,6 +137,15 @@ class Stepper {
     });
   }
 
+  /**
+   * MASTER answering an advert at once: the Adver_Timer restarts from now (RFC 9568 §6.4.3
+   * "reset the Adver_Timer"; keepalived 2.2.7 does the same, seen with tcpdump).
+   */
+  sendAdvertNow(priority: number): void {
+    this.sendAdvert(priority);
+    if (this.s.state === 'MASTER') this.setTimer('adver', adverIntervalUs(this.s.params));
+  }
+
   garp(count: number, reason: GarpReason): void {
     if (count <= 0 || !this.s.vipsSet) return;
     if (this.s.params.vips.length === 0 && this.s.params.excludedVips.length === 0) return;
@@ -206,6 +216,7 @@ class Stepper {
   /** MASTER → BACKUP | FAULT | STOP. */
   leaveMaster(to: 'BACKUP' | 'FAULT' | 'STOP', reason: string): void {
     for (const k of ['adver', 'garpDelay', 'garpRefresh', 'garpLowerPrioDelay'] as const) this.cancelTimer(k);
+    this.s.lowerPrioGarpsDueUs = [];
     this.transition(to, reason);
     if (to === 'BACKUP') {
       this.log('info', 'Entering BACKUP STATE', reason);
@@ -344,9 +355,16 @@ class Stepper {
         this.garp(p.garp.masterRefreshRepeat, 'refresh');
         this.setTimer('garpRefresh', p.garp.masterRefreshUs);
         return;
-      case 'garpLowerPrioDelay':
-        if (this.s.state === 'MASTER') this.garp(p.garp.lowerPrioRepeat, 'lowerPrioDelay');
+      case 'garpLowerPrioDelay': {
+        if (this.s.state !== 'MASTER') return;
+        const due = this.s.lowerPrioGarpsDueUs.filter((t) => t <= this.nowUs);
+        const later = this.s.lowerPrioGarpsDueUs.filter((t) => t > this.nowUs);
+        for (let i = 0; i < due.length; i++) this.garp(p.garp.lowerPrioRepeat, 'lowerPrioDelay');
+        this.s.lowerPrioGarpsDueUs = later;
+        const next = later[0];
+        if (next !== undefined) this.setTimer('garpLowerPrioDelay', next - this.nowUs);
         return;
+      }
     }
   }
 
@@ -401,7 +419,7 @@ class Stepper {
     let ours = this.s.effectivePriority;
     const higher = ev.priority > ours || (ev.priority === ours && addrCmp > 0);
     if (ev.priority === PRIORITY_STOP || (p.higherPrioSendAdvert && higher)) {
-      this.sendAdvert(ours);
+      this.sendAdvertNow(ours);
       if (ev.priority === PRIORITY_STOP) {
         this.log('debug', 'Master received priority 0 message', `priority 0 from ${ev.srcAddr}`);
         return;
@@ -429,10 +447,14 @@ class Stepper {
         `Received advert from ${ev.srcAddr} with lower priority ${ev.priority}, ours ${ours}${p.lowerPrioNoAdvert ? '' : ', forcing new election'}`,
         'lower priority advert while MASTER',
       );
-      if (!p.lowerPrioNoAdvert) this.sendAdvert(ours);
+      if (!p.lowerPrioNoAdvert) this.sendAdvertNow(ours);
       if (p.garp.lowerPrioRepeat > 0) {
         this.garp(p.garp.lowerPrioRepeat, 'lowerPrio');
-        if (p.garp.lowerPrioDelayUs > 0) this.setTimer('garpLowerPrioDelay', p.garp.lowerPrioDelayUs);
+        if (p.garp.lowerPrioDelayUs > 0 && this.s.vipsSet) {
+          // one delayed burst per lower-priority advert, even while another is pending
+          this.s.lowerPrioGarpsDueUs = [...this.s.lowerPrioGarpsDueUs, this.nowUs + p.garp.lowerPrioDelayUs];
+          if (this.s.timers.garpLowerPrioDelay === undefined) this.setTimer('garpLowerPrioDelay', p.garp.lowerPrioDelayUs);
+        }
       }
       this.fx.push({ type: 'notifyEvent', event: 'MASTER_RX_LOWER_PRI', name: this.name, priority: ours });
       this.fifo('MASTER_RX_LOWER_PRI');

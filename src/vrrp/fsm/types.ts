@@ -60,6 +60,11 @@ export interface InstanceState {
   readonly timers: Readonly<Partial<Record<TimerKind, TimerSlot>>>;
   /** Next timer generation number (monotonic per instance). */
   readonly nextGeneration: number;
+  /**
+   * Due times of pending delayed lower-priority GARP bursts (keepalived starts one per
+   * lower-priority advert; the `garpLowerPrioDelay` timer is armed for the earliest).
+   */
+  readonly lowerPrioGarpsDueUs: readonly number[];
   /** VIPs currently installed by us. */
   readonly vipsSet: boolean;
   /** Number of state transitions so far. */

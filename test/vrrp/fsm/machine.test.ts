@@ -226,11 +226,28 @@ describe('MASTER receiving adverts', () => {
     const fx = d.feed(advert(50, '10.0.0.2'));
     expect(d.state).toBe('MASTER');
     expect(logs(fx)[0]).toBe('(VI_1) Received advert from 10.0.0.2 with lower priority 50, ours 100, forcing new election');
-    expect(fx.map((e) => e.type)).toEqual(['log', 'sendAdvert', 'sendGarpBurst', 'setTimer', 'notifyEvent', 'fifoLine']);
+    expect(fx.map((e) => e.type)).toEqual(['log', 'sendAdvert', 'setTimer', 'sendGarpBurst', 'setTimer', 'notifyEvent', 'fifoLine']);
+    // the immediate advert restarts the Adver_Timer (keepalived 2.2.7, tcpdump)
+    expect(of(fx, 'setTimer')[0]).toMatchObject({ kind: 'adver', atUs: d.nowUs + 1_000_000 });
     expect(of(fx, 'sendGarpBurst')[0]).toEqual({ type: 'sendGarpBurst', count: 5, reason: 'lowerPrio' });
     expect(of(fx, 'fifoLine')[0]!.line).toBe('INSTANCE "VI_1" MASTER_RX_LOWER_PRI 100\n');
     const later = d.advanceBy(5_000_000);
     expect(of(later, 'sendGarpBurst')).toContainEqual({ type: 'sendGarpBurst', count: 5, reason: 'lowerPrioDelay' });
+  });
+
+  it('each lower-priority advert schedules its own delayed GARP burst (keepalived 2.2.7)', () => {
+    const d = master();
+    const t0 = d.nowUs;
+    d.feed(advert(50, '10.0.0.2'));
+    d.advanceTo(t0 + 2_000_000);
+    d.feed(advert(50, '10.0.0.2'));
+    d.advanceTo(t0 + 8_000_000);
+    const delayed = d.log.filter((r) => r.effect.type === 'sendGarpBurst' && r.effect.reason === 'lowerPrioDelay').map((r) => r.atUs - t0);
+    expect(delayed).toEqual([5_000_000, 7_000_000]);
+    // leaving MASTER drops pending bursts
+    d.feed(advert(50, '10.0.0.2'));
+    d.feed(advert(200, '10.0.0.3'));
+    expect(d.inst.lowerPrioGarpsDueUs).toEqual([]);
   });
 
   it('lower_prio_no_advert suppresses the advert; garp_lower_prio_repeat 0 the GARPs', () => {
@@ -241,11 +258,13 @@ describe('MASTER receiving adverts', () => {
     expect(logs(fx)[0]).toBe('(VI_1) Received advert from 10.0.0.2 with lower priority 50, ours 100');
   });
 
-  it('priority 0 → advert at once, stays MASTER', () => {
+  it('priority 0 → advert at once (timer restarted), stays MASTER', () => {
     const d = master();
+    d.advanceBy(300_000);
     const fx = d.feed(advert(0, '10.0.0.2'));
     expect(d.state).toBe('MASTER');
     expect(of(fx, 'sendAdvert')).toEqual([{ type: 'sendAdvert', priority: 100, adverIntervalCs: 100 }]);
+    expect(d.armed.get('adver')!.atUs).toBe(d.nowUs + 1_000_000);
   });
 
   it('higher_prio_send_advert sends one advert before yielding', () => {
