@@ -38,15 +38,17 @@ const METHOD_KEYWORDS = new Set(['lvs_method', 'lb_kind']);
 export function lvsExplicitSettings(tree: readonly ConfigNode[]): LvsExplicitSettings {
   const schedulerAt = new Set<string>();
   const forwardingAt = new Set<string>();
+  const protocolAt = new Set<string>();
   for (const node of tree) {
     if (node.keyword !== 'virtual_server' || node.children === undefined) continue;
     const key = posKey(node.pos);
     for (const c of node.children) {
       if (SCHED_KEYWORDS.has(c.keyword)) schedulerAt.add(key);
       if (METHOD_KEYWORDS.has(c.keyword)) forwardingAt.add(key);
+      if (c.keyword === 'protocol') protocolAt.add(key);
     }
   }
-  return { schedulerAt, forwardingAt };
+  return { schedulerAt, forwardingAt, protocolAt };
 }
 
 export function validateConfig(cfg: KeepalivedConfig, host: HostView | null, sink: DiagnosticSink, options: ValidateOptions = {}): EffectiveInstance[] {

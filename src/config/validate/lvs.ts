@@ -13,18 +13,24 @@ import { posKey } from './positions.js';
 export interface LvsExplicitSettings {
   readonly schedulerAt: ReadonlySet<string>;
   readonly forwardingAt: ReadonlySet<string>;
+  readonly protocolAt: ReadonlySet<string>;
 }
 
 
-function protoText(vs: VirtualServer): string {
-  return vs.protocol.toLowerCase();
+/** Whether the file set a protocol (model flag, else the tree, else assume it did). */
+function protocolSet(vs: VirtualServer, explicit: LvsExplicitSettings | null): boolean {
+  return vs.protocolConfigured ?? (explicit === null || explicit.protocolAt.has(posKey(vs.pos)));
+}
+
+function protoText(vs: VirtualServer, explicit: LvsExplicitSettings | null = null): string {
+  return protocolSet(vs, explicit) ? vs.protocol.toLowerCase() : 'none';
 }
 
 /** keepalived's `[addr]:proto:port` / `FWM n` naming of a virtual server. */
-export function vsName(vs: VirtualServer): string {
+export function vsName(vs: VirtualServer, explicit: LvsExplicitSettings | null = null): string {
   switch (vs.target.kind) {
     case 'ip':
-      return `[${vs.target.address}]:${protoText(vs)}:${String(vs.target.port)}`;
+      return `[${vs.target.address}]:${protoText(vs, explicit)}:${String(vs.target.port)}`;
     case 'fwmark':
       return `FWM ${String(vs.target.fwmark)}`;
     case 'group':
@@ -61,19 +67,21 @@ export function validateVirtualServers(cfg: KeepalivedConfig, sink: DiagnosticSi
         'sorry_server',
       );
 
-    const name = vsName(vs);
+    const name = vsName(vs, explicit);
     if (kept.length === 0) {
       sink.error(C.LVS_NO_REAL_SERVERS, `Virtual server ${name} has no real servers - ignoring`, vs.pos, 'virtual_server');
       continue;
     }
-    if (explicit !== null) {
-      if (!explicit.schedulerAt.has(posKey(vs.pos)))
-        sink.error(C.LVS_NO_SCHEDULER, `Virtual server ${name}: no scheduler set, setting default '${vs.lvsSched}'`, vs.pos, 'lvs_sched');
-      if (!explicit.forwardingAt.has(posKey(vs.pos)))
-        sink.error(C.LVS_NO_FORWARDING, `Virtual server ${name}: no forwarding method set, setting default ${vs.forwarding.method}`, vs.pos, 'lvs_method');
-    }
+    if (vs.target.kind === 'ip' && !protocolSet(vs, explicit))
+      sink.error(C.LVS_NO_PROTOCOL, `Virtual server ${name}: no protocol set - defaulting to ${vs.protocol}`, vs.pos, 'protocol');
+    // The model says whether the scheduler / method were written; older models leave it to the tree.
+    const schedSet = vs.lvsSchedConfigured ?? (explicit === null || explicit.schedulerAt.has(posKey(vs.pos)));
+    const methodSet = vs.forwardingConfigured ?? (explicit === null || explicit.forwardingAt.has(posKey(vs.pos)));
+    if (!schedSet) sink.error(C.LVS_NO_SCHEDULER, `Virtual server ${name}: no scheduler set, setting default '${vs.lvsSched}'`, vs.pos, 'lvs_sched');
+    if (!methodSet)
+      sink.error(C.LVS_NO_FORWARDING, `Virtual server ${name}: no forwarding method set, setting default ${vs.forwarding.method}`, vs.pos, 'lvs_method');
 
-    const proto = vs.target.kind === 'fwmark' ? 'none' : protoText(vs);
+    const proto = vs.target.kind === 'fwmark' ? 'none' : protoText(vs, explicit);
     const seen = new Set<string>();
     for (const rs of kept) {
       if (vs.target.kind === 'fwmark' && rs.port !== 0)

@@ -48,8 +48,18 @@ describe('virtual server checks', () => {
     const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)]);
     const bare = [node('virtual_server', 15, [node('protocol', 16)])];
     expect(codes(config({ virtualServers: [vs] }), bare).map((d) => d.code)).toEqual([ValidateCode.LVS_NO_SCHEDULER, ValidateCode.LVS_NO_FORWARDING]);
-    const explicit = [node('virtual_server', 15, [node('lb_algo', 16), node('lvs_method', 17)])];
+    const explicit = [node('virtual_server', 15, [node('lb_algo', 16), node('lvs_method', 17), node('protocol', 18)])];
     expect(codes(config({ virtualServers: [vs] }), explicit)).toEqual([]);
     expect(lvsExplicitSettings(explicit).schedulerAt.has('test.conf:15')).toBe(true);
+  });
+
+  it('reports a missing protocol, naming the service with protocol none', () => {
+    const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)], { protocol: 'UDP', protocolConfigured: false });
+    expect(codes(config({ virtualServers: [vs] })).map((d) => d.message)).toEqual(['Virtual server [10.0.0.1]:none:80: no protocol set - defaulting to UDP']);
+  });
+
+  it('prefers the model flags over the tree', () => {
+    const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)], { lvsSchedConfigured: false, forwardingConfigured: true });
+    expect(codes(config({ virtualServers: [vs] })).map((d) => d.code)).toEqual([ValidateCode.LVS_NO_SCHEDULER]);
   });
 });
