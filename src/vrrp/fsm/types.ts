@@ -109,6 +109,11 @@ export type VrrpEvent =
   | { readonly type: 'syncGroup'; readonly command: SyncGroupCommand; readonly group: string; readonly reason: string };
 
 export type GarpReason = 'becomeMaster' | 'masterDelay' | 'refresh' | 'lowerPrio' | 'lowerPrioDelay';
+/**
+ * Log levels. keepalived logs its state changes at LOG_INFO; messages it only prints with
+ * `-D/--log-detail` ("Backup received priority 0 advertisement", "start preempt delay", interval
+ * updates) are `debug` here, so the daemon shows `debug` FSM logs exactly when -D is given.
+ */
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
 export type Effect =
