@@ -1,7 +1,8 @@
 /**
  * Property: a simulated LAN of N routers (one VRID) with random priorities, start offsets and
- * advert loss converges, once loss stops, to exactly one MASTER with the highest priority; when
- * equal-priority routers become MASTER together the highest primary address keeps it.
+ * advert loss converges, once loss stops, to exactly one MASTER with the highest priority and
+ * then stays put (no transition without a cause); when equal-priority routers become MASTER
+ * together the highest primary address keeps it.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -37,6 +38,9 @@ function simulate(opts: {
   adverIntervalCs: number;
   lossyUntilUs: number;
   endUs: number;
+  /** Records each router's transition count when the clock passes this time. */
+  checkpointUs?: number;
+  checkpoint?: number[];
 }): InstanceState[] {
   const rnd = prng(opts.seed);
   const routers = opts.priorities.map((p, i) =>
@@ -62,6 +66,9 @@ function simulate(opts: {
     queue.sort((a, b) => a.atUs - b.atUs || a.seq - b.seq);
     const q = queue.shift()!;
     if (q.atUs > opts.endUs) break;
+    if (opts.checkpointUs !== undefined && opts.checkpoint !== undefined && opts.checkpoint.length === 0 && q.atUs > opts.checkpointUs) {
+      opts.checkpoint.push(...routers.map((r) => r.transitions));
+    }
     const r = step(routers[q.router]!, q.event, q.atUs);
     routers[q.router] = r.state;
     for (const e of r.effects) {
@@ -100,7 +107,11 @@ describe('simulated LAN election', () => {
         (o) => {
           const intervalUs = (o.version === 2 ? 100 : o.adverIntervalCs) * 10_000;
           const lossyUntilUs = 20 * intervalUs + 5_000_000;
-          const routers = simulate({ ...o, lossyUntilUs, endUs: lossyUntilUs + 10 * intervalUs });
+          const checkpoint: number[] = [];
+          const checkpointUs = lossyUntilUs + 10 * intervalUs;
+          const routers = simulate({ ...o, lossyUntilUs, endUs: checkpointUs + 20 * intervalUs, checkpointUs, checkpoint });
+          // once converged, no state changes without a cause
+          expect(routers.map((r) => r.transitions)).toEqual(checkpoint);
           const masters = routers.filter((r) => r.state === 'MASTER');
           expect(masters).toHaveLength(1);
           // A BACKUP never preempts an equal priority (no address tie-break in BACKUP), so any of
