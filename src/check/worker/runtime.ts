@@ -1,0 +1,120 @@
+/**
+ * The checker worker's side of the protocol: waits for `start`, then runs the checker engine on the
+ * real clock, keeps IPVS in line (kernel, or memory when the kernel has none — reported with one
+ * log line), and forwards logs / notify effects / table changes to the main thread. Answers
+ * `query` with a dump or a snapshot; `stop` ends the engine, removes our IPVS entries unless told
+ * to keep them, and answers `stopped`. Messages that fail validation are reported and ignored.
+ *
+ * Takes a port (worker_threads parentPort or one end of a MessageChannel) so it also runs in-process.
+ */
+import type { KeepalivedConfig } from '../../config/model.js';
+import { createRealClock } from '../../core/clock.js';
+import { IpvsClient } from '../../io/netlink/ipvs-client.js';
+import { formatCheckerDump } from '../dump.js';
+import { CheckerEngine } from '../engine.js';
+import { IpvsSync, kernelBackend, memoryBackend, type IpvsBackend } from '../ipvs-sync.js';
+import type { PoolEffect } from '../pool.js';
+import { parseMainToWorker, type CheckerSnapshot, type LogLevel, type MainToWorker, type WorkerToMain } from '../protocol.js';
+
+export interface WorkerPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  off?(event: 'message', listener: (message: unknown) => void): unknown;
+  close?(): void;
+}
+
+export interface RuntimeDeps {
+  /** Opens the kernel backend; default IpvsClient.open(). Rejects when the kernel has no IPVS. */
+  readonly openKernel?: () => Promise<IpvsBackend>;
+}
+
+export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void {
+  let engine: CheckerEngine | undefined;
+  let sync: IpvsSync | undefined;
+  let config: KeepalivedConfig | undefined;
+  let stopping = false;
+  const post = (m: WorkerToMain): void => port.postMessage(m);
+  const log = (level: LogLevel, message: string): void => post({ v: 1, type: 'log', level, message });
+
+  const forward = (fx: readonly PoolEffect[]): void => {
+    for (const e of fx) {
+      if (e.kind === 'log') log(e.level, e.message);
+      else if (e.kind === 'fifo') post({ v: 1, type: 'effect', effect: { kind: 'fifo', line: e.line } });
+      else post({ v: 1, type: 'effect', effect: { kind: 'script', reason: e.reason, subject: e.subject, argv: e.script.argv, user: e.script.user, group: e.script.group } });
+    }
+  };
+
+  const snapshot = (): CheckerSnapshot => ({
+    ipvs: { backend: sync?.backend.kind ?? 'memory', opsApplied: sync?.opsApplied ?? 0, opsFailed: sync?.opsFailed ?? 0 },
+    pool: engine?.poolSnapshot() ?? { virtualServers: [] },
+    checkers: engine?.checkers() ?? [],
+    desired: engine?.desiredTable().entries.map((e) => ({ service: e.service, dests: e.dests })) ?? [],
+    applied: [...(sync?.table() ?? [])],
+  });
+
+  const start = async (m: Extract<MainToWorker, { type: 'start' }>): Promise<void> => {
+    config = m.config;
+    let backend: IpvsBackend = memoryBackend();
+    if (m.options.ipvs === 'kernel') {
+      try {
+        backend = await (deps.openKernel ?? (async () => kernelBackend(await IpvsClient.open())))();
+      } catch (err) {
+        log('warn', `IPVS: Can't initialize ipvs: ${err instanceof Error ? err.message : String(err)} - health checkers keep running, the IPVS table is kept in memory only`);
+      }
+    }
+    const s = new IpvsSync(backend, log);
+    sync = s;
+    const e = new CheckerEngine({
+      config: m.config,
+      clock: createRealClock(),
+      ...(m.options.bootstrapDelayUs !== null ? { bootstrapDelayUs: m.options.bootstrapDelayUs } : {}),
+      onEffects: forward,
+      onLog: (level, message) => log(level, message),
+      onTable: (t) => {
+        for (const p of t.problems) log('warn', p);
+        void s.sync(t.entries).then(() => {
+          let dests = 0;
+          for (const x of t.entries) dests += x.dests.length;
+          post({ v: 1, type: 'table', services: t.entries.length, dests });
+        });
+      },
+    });
+    engine = e;
+    e.start();
+    post({ v: 1, type: 'ready', ipvs: backend.kind });
+  };
+
+  const stop = async (keepIpvs: boolean): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    if (engine !== undefined) forward(engine.stop());
+    if (sync !== undefined) {
+      if (!keepIpvs) await sync.teardown();
+      sync.backend.close();
+    }
+    post({ v: 1, type: 'stopped' });
+    port.off?.('message', onMessage);
+    port.close?.();
+  };
+
+  const onMessage = (raw: unknown): void => {
+    const m = parseMainToWorker(raw);
+    if (m === null) {
+      log('error', `checker worker: invalid message ignored: ${JSON.stringify(raw)?.slice(0, 200) ?? String(raw)}`);
+      return;
+    }
+    switch (m.type) {
+      case 'start':
+        if (engine === undefined && !stopping) void start(m);
+        return;
+      case 'query':
+        if (m.what === 'snapshot') post({ v: 1, type: 'reply', id: m.id, snapshot: snapshot() });
+        else post({ v: 1, type: 'reply', id: m.id, dump: config === undefined ? '' : formatCheckerDump(config, snapshot()) });
+        return;
+      case 'stop':
+        void stop(m.keepIpvs);
+        return;
+    }
+  };
+  port.on('message', onMessage);
+}
