@@ -221,7 +221,19 @@ export function stepGroup(g: SyncGroupState, member: string, event: VrrpEvent, n
 /** Starts every member (configuration order) and settles the group. */
 export function startGroup(g: SyncGroupState, nowUs: number): GroupStepResult {
   const gs = new GroupStepper(g, nowUs);
-  for (const n of g.params.members) gs.apply(n, { type: 'start' });
+  // keepalived removes every member's leftover VIPs before any member enters its first state.
+  const cleanup: GroupEffect[] = [];
+  const entries: GroupEffect[] = [];
+  for (const n of g.params.members) {
+    const before = gs.fx.length;
+    gs.apply(n, { type: 'start' });
+    const mine = gs.fx.splice(before);
+    const firstTransition = mine.findIndex((f) => f.effect.type === 'transition');
+    const cut = firstTransition < 0 ? mine.length : firstTransition;
+    cleanup.push(...mine.slice(0, cut));
+    entries.push(...mine.slice(cut));
+  }
+  gs.fx.push(...cleanup, ...entries);
   gs.settle(null, []);
   return gs.finish(true);
 }
