@@ -125,8 +125,8 @@ describe('HTTP_GET / SSL_GET probe', () => {
     regex "ALIVE" } } } }`);
     const url = c.urls[0];
     if (url === undefined) throw new Error('no url');
-    expect(checkUrl(url, { status: 200, headers: new Map(), body: Buffer.from('I am ALIVE') })).toBeNull();
-    expect(checkUrl(url, { status: 200, headers: new Map(), body: Buffer.from('dead') })).toContain('did not match');
+    expect(checkUrl(url, { status: 200, headers: new Map(), body: Buffer.from('I am ALIVE'), rawHead: Buffer.alloc(0) })).toBeNull();
+    expect(checkUrl(url, { status: 200, headers: new Map(), body: Buffer.from('dead'), rawHead: Buffer.alloc(0) })).toContain('did not match');
   });
 });
 

@@ -31,6 +31,8 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: ReadonlyMap<string, string>;
   readonly body: Buffer;
+  /** Status line and headers as received, with the blank line (genhash -v prints them). */
+  readonly rawHead: Buffer;
 }
 
 export function hostHeader(ep: ProbeEndpoint, virtualhost: string | null, tls: boolean): string {
@@ -59,19 +61,20 @@ export function parseResponse(buf: Buffer, closed: boolean): HttpResponse | { er
     if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
   }
   const rest = buf.subarray(headEnd + 4);
+  const rawHead = buf.subarray(0, headEnd + 4);
   const status = Number(m[1]);
   if ((headers.get('transfer-encoding') ?? '').toLowerCase().includes('chunked')) {
     const body = decodeChunked(rest);
     if (body === null) return closed ? { error: 'truncated chunked body' } : null;
-    return { status, headers, body };
+    return { status, headers, body, rawHead };
   }
   const cl = headers.get('content-length');
   if (cl !== undefined && /^\d+$/.test(cl)) {
     const n = Number(cl);
-    if (rest.length >= n) return { status, headers, body: rest.subarray(0, n) };
+    if (rest.length >= n) return { status, headers, body: rest.subarray(0, n), rawHead };
     return closed ? { error: `body truncated at ${rest.length} of ${n} bytes` } : null;
   }
-  return closed ? { status, headers, body: rest } : null;
+  return closed ? { status, headers, body: rest, rawHead } : null;
 }
 
 function decodeChunked(b: Buffer): Buffer | null {
