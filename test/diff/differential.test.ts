@@ -3,16 +3,21 @@
  * and by `keepalived-ts -t` inside one network namespace that has the interfaces the fixtures name;
  * the exit codes must be equal. Needs root (CI runs as root) and a build (`npm run build`).
  *
+ * keepalived's own sample configurations (Debian ships them under /usr/share/doc/keepalived/samples)
+ * are diffed too when present; they are read in place, not copied into this repository.
+ *
  * Both programs run for all fixtures up front (a few at a time, without blocking the event loop);
  * each fixture is then one test case that prints both outputs when the exit codes differ.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEEPALIVED, Lab, REPO_ROOT, isRoot, listFixtures, mapLimit } from './lab.js';
+import { KEEPALIVED, Lab, REPO_ROOT, isRoot, listFixtures, listSystemSamples, mapLimit } from './lab.js';
 import type { RunResult } from './lab.js';
 
-const fixtures = listFixtures();
+const ownFixtures = listFixtures();
+/** Our fixtures plus keepalived's shipped samples when installed (extra corpus, same assertion). */
+const fixtures = [...ownFixtures, ...listSystemSamples()];
 const CONCURRENCY = 8;
 let lab: Lab | null = null;
 const results = new Map<string, { ref: RunResult; ours: RunResult }>();
@@ -37,7 +42,7 @@ describe('keepalived -t vs keepalived-ts -t', () => {
   });
 
   it('has at least 60 fixtures', () => {
-    expect(fixtures.length).toBeGreaterThanOrEqual(60);
+    expect(ownFixtures.length).toBeGreaterThanOrEqual(60);
   });
 
   for (const fx of fixtures) {

@@ -45,6 +45,17 @@ export function listFixtures(dir = FIXTURE_DIR): Fixture[] {
     });
 }
 
+/** keepalived's own sample configurations, when the distribution ships them (read in place, never copied). */
+export const SYSTEM_SAMPLE_DIR = '/usr/share/doc/keepalived/samples';
+
+export function listSystemSamples(dir = SYSTEM_SAMPLE_DIR): Fixture[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('keepalived.conf.'))
+    .sort()
+    .map((f) => ({ name: `system-sample/${f}`, path: join(dir, f), meta: { why: `keepalived's shipped sample ${f}` } }));
+}
+
 export interface RunResult {
   readonly code: number;
   readonly stdout: string;

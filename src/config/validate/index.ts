@@ -13,7 +13,7 @@ import type { KeepalivedConfig } from '../model.js';
 import { validateInterfaces } from './interfaces.js';
 import { type LvsExplicitSettings, validateVirtualServers } from './lvs.js';
 import { posKey } from './positions.js';
-import { validateScripts } from './scripts.js';
+import { scriptUserContext, validateScriptSide } from './scripts.js';
 import { validateSyncGroups } from './syncGroups.js';
 import { validateTracking } from './tracking.js';
 import { type EffectiveInstance, instanceKeywords, validateVrrp } from './vrrp.js';
@@ -21,7 +21,7 @@ import { type EffectiveInstance, instanceKeywords, validateVrrp } from './vrrp.j
 export { ValidateCode } from './codes.js';
 export type { EffectiveInstance } from './vrrp.js';
 export { instanceKeywords, validateInstance } from './vrrp.js';
-export { isInsecurePath, resolveProgram } from './scripts.js';
+export { isInsecurePath, resolveProgram, validateScripts } from './scripts.js';
 
 export interface ValidateOptions {
   /**
@@ -51,12 +51,25 @@ export function lvsExplicitSettings(tree: readonly ConfigNode[]): LvsExplicitSet
   return { schedulerAt, forwardingAt, protocolAt };
 }
 
+/**
+ * Runs the checks in keepalived's order: the checker process (virtual servers and their scripts)
+ * reports first, then the VRRP process — whose completion phase is skipped when an interface is
+ * missing (only parse-time findings are reported then) — then the parent's start/stop scripts.
+ * Returns the effective VRRP instances (empty after an interface problem).
+ */
 export function validateConfig(cfg: KeepalivedConfig, host: HostView | null, sink: DiagnosticSink, options: ValidateOptions = {}): EffectiveInstance[] {
-  if (host !== null) validateInterfaces(cfg, host, sink);
-  const instances = validateVrrp(cfg, sink, options.tree !== undefined ? instanceKeywords(options.tree) : null);
-  validateSyncGroups(cfg, sink);
-  validateTracking(cfg, sink);
-  validateScripts(cfg, host, sink);
+  const scriptUsers = scriptUserContext(cfg, host, sink);
   validateVirtualServers(cfg, sink, options.tree !== undefined ? lvsExplicitSettings(options.tree) : null);
+  validateScriptSide(cfg, host, sink, scriptUsers, 'check', true);
+
+  const badInterface = host !== null && validateInterfaces(cfg, host, sink);
+  const explicit = options.tree !== undefined ? instanceKeywords(options.tree) : null;
+  const instances = validateVrrp(cfg, sink, explicit, badInterface);
+  if (!badInterface) {
+    validateSyncGroups(cfg, sink);
+    validateTracking(cfg, sink);
+  }
+  validateScriptSide(cfg, host, sink, scriptUsers, 'vrrp', !badInterface);
+  validateScriptSide(cfg, host, sink, scriptUsers, 'startStop', true);
   return instances;
 }

@@ -14,8 +14,9 @@ function addressLabel(v: VirtualIpAddress): string {
   return v.prefixLen === host ? v.address : `${v.address}/${String(v.prefixLen)}`;
 }
 
-export function validateInterfaces(cfg: KeepalivedConfig, host: HostView, sink: DiagnosticSink): void {
-  if (cfg.globalDefs.dynamicInterfaces) return;
+/** Returns true when an interface is missing (keepalived then skips the VRRP completion checks). */
+export function validateInterfaces(cfg: KeepalivedConfig, host: HostView, sink: DiagnosticSink): boolean {
+  if (cfg.globalDefs.dynamicInterfaces) return false;
   let bad = false;
   const exists = (name: string): boolean => host.interfaceByName(name) !== null;
   const checkVip = (v: VirtualIpAddress): void => {
@@ -49,4 +50,5 @@ export function validateInterfaces(cfg: KeepalivedConfig, host: HostView, sink: 
   }
   cfg.staticIpAddresses.forEach(checkVip);
   if (bad) sink.fatal(C.BAD_INTERFACE, 'Non-existent interface specified in configuration');
+  return bad;
 }

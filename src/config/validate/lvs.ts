@@ -22,6 +22,11 @@ function protocolSet(vs: VirtualServer, explicit: LvsExplicitSettings | null): b
   return vs.protocolConfigured ?? (explicit === null || explicit.protocolAt.has(posKey(vs.pos)));
 }
 
+/** Whether the file set a protocol, with no benefit of the doubt (fwmark services must not). */
+function explicitProtocol(vs: VirtualServer, explicit: LvsExplicitSettings | null): boolean {
+  return vs.protocolConfigured ?? (explicit !== null && explicit.protocolAt.has(posKey(vs.pos)));
+}
+
 function protoText(vs: VirtualServer, explicit: LvsExplicitSettings | null = null): string {
   return protocolSet(vs, explicit) ? vs.protocol.toLowerCase() : 'none';
 }
@@ -72,6 +77,8 @@ export function validateVirtualServers(cfg: KeepalivedConfig, sink: DiagnosticSi
       sink.error(C.LVS_NO_REAL_SERVERS, `Virtual server ${name} has no real servers - ignoring`, vs.pos, 'virtual_server');
       continue;
     }
+    if (vs.target.kind === 'fwmark' && explicitProtocol(vs, explicit))
+      sink.error(C.LVS_FWMARK_PROTOCOL, `Warning: Virtual server ${name}: protocol specified for fwmark - protocol will be ignored`, vs.pos, 'protocol');
     if (vs.target.kind === 'ip' && !protocolSet(vs, explicit))
       sink.error(C.LVS_NO_PROTOCOL, `Virtual server ${name}: no protocol set - defaulting to ${vs.protocol}`, vs.pos, 'protocol');
     // The model says whether the scheduler / method were written; older models leave it to the tree.

@@ -15,7 +15,8 @@ import type { HostView } from '../../io/host/types.js';
 import type { KeepalivedConfig, ScriptSpec } from '../model.js';
 import { ValidateCode as C } from './codes.js';
 
-type Side = 'vrrp' | 'check' | 'startStop';
+export type ScriptSide = 'vrrp' | 'check' | 'startStop';
+type Side = ScriptSide;
 type Kind = 'vrrp_script' | 'notify' | 'misc' | 'other';
 
 interface ScriptUse {
@@ -100,50 +101,57 @@ export function isInsecurePath(host: HostView, path: string, uid: number, gid: n
   return false;
 }
 
-export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, sink: DiagnosticSink): void {
+/** Who runs scripts by default, decided once per configuration (keepalived: while parsing global_defs). */
+export interface ScriptUserContext {
+  /** null: no usable default user, scripts without their own user are removed. */
+  readonly uid: number | null;
+  readonly gid: number;
+  /** `script_user` names a user or group that does not exist (already reported). */
+  readonly badGlobalUser: boolean;
+  /** "Unable to set default user keepalived_script" is reported once. */
+  reportedDefaultUser: boolean;
+}
+
+export function scriptUserContext(cfg: KeepalivedConfig, host: HostView | null, sink: DiagnosticSink): ScriptUserContext {
   const g = cfg.globalDefs;
-  const security = g.enableScriptSecurity;
-
-  // The default script user.
-  let defaultUid: number | null = 0;
-  let defaultGid = 0;
-  let badGlobalUser = false;
+  if (host === null) return { uid: 0, gid: 0, badGlobalUser: false, reportedDefaultUser: false };
   if (g.scriptUser !== null) {
-    if (host !== null) {
-      const u = host.userByName(g.scriptUser.user);
-      const grp = g.scriptUser.group !== null ? host.groupByName(g.scriptUser.group) : null;
-      if (u === null || (g.scriptUser.group !== null && grp === null)) {
-        sink.error(C.SCRIPT_USER_MISSING, 'Error setting global script uid/gid', g.scriptUser.pos, 'script_user');
-        // keepalived then has no default user at all: scripts without their own user are removed.
-        defaultUid = null;
-        badGlobalUser = true;
-      } else {
-        defaultUid = u.uid;
-        defaultGid = grp?.gid ?? u.gid;
-      }
+    const u = host.userByName(g.scriptUser.user);
+    const grp = g.scriptUser.group !== null ? host.groupByName(g.scriptUser.group) : null;
+    if (u === null || (g.scriptUser.group !== null && grp === null)) {
+      sink.error(C.SCRIPT_USER_MISSING, 'Error setting global script uid/gid', g.scriptUser.pos, 'script_user');
+      // keepalived then has no default user at all: scripts without their own user are removed.
+      return { uid: null, gid: 0, badGlobalUser: true, reportedDefaultUser: false };
     }
-  } else if (host !== null) {
-    const u = host.userByName(DEFAULT_SCRIPT_USER);
-    if (u !== null) {
-      defaultUid = u.uid;
-      defaultGid = u.gid;
-    } else if (security) {
-      defaultUid = null; // scripts without their own user cannot be run
-    }
+    return { uid: u.uid, gid: grp?.gid ?? u.gid, badGlobalUser: false, reportedDefaultUser: false };
   }
+  const u = host.userByName(DEFAULT_SCRIPT_USER);
+  if (u !== null) return { uid: u.uid, gid: u.gid, badGlobalUser: false, reportedDefaultUser: false };
+  // Without keepalived_script scripts run as root, which script security forbids.
+  return { uid: g.enableScriptSecurity ? null : 0, gid: 0, badGlobalUser: false, reportedDefaultUser: false };
+}
 
-  const used: Record<Side, { count: number; insecure: boolean }> = {
-    vrrp: { count: 0, insecure: false },
-    check: { count: 0, insecure: false },
-    startStop: { count: 0, insecure: false },
-  };
-  let reportedDefaultUser = false;
+/**
+ * Checks the scripts of one process side. The user lookup happens at parse time in keepalived, the
+ * rest (`complete`) in its completion phase — which the VRRP side skips after a bad interface.
+ */
+export function validateScriptSide(
+  cfg: KeepalivedConfig,
+  host: HostView | null,
+  sink: DiagnosticSink,
+  ctx: ScriptUserContext,
+  side: Side,
+  complete: boolean,
+): void {
+  const security = cfg.globalDefs.enableScriptSecurity;
+  const used = { count: 0, insecure: false };
   const removedScripts = new Set<string>();
 
   for (const use of collectScripts(cfg)) {
+    if (use.side !== side) continue;
     const { spec } = use;
-    let uid = defaultUid;
-    let gid = defaultGid;
+    let uid = ctx.uid;
+    let gid = ctx.gid;
     if (spec.user !== null && host !== null) {
       const u = host.userByName(spec.user);
       if (u === null) {
@@ -154,9 +162,9 @@ export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, si
       gid = spec.group !== null ? (host.groupByName(spec.group)?.gid ?? u.gid) : u.gid;
     }
     if (uid === null) {
-      if (!reportedDefaultUser && !badGlobalUser) {
+      if (!ctx.reportedDefaultUser && !ctx.badGlobalUser) {
         sink.error(C.SCRIPT_DEFAULT_USER, `Unable to set default user ${DEFAULT_SCRIPT_USER} for script`, spec.pos, 'script_user');
-        reportedDefaultUser = true;
+        ctx.reportedDefaultUser = true;
       }
       if (use.kind === 'vrrp_script' && use.name !== null) {
         sink.error(C.SCRIPT_USER_REMOVED, `Unable to set default user for vrrp script ${use.name} - removing`, spec.pos, 'script');
@@ -166,6 +174,7 @@ export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, si
       }
       continue;
     }
+    if (!complete) continue;
 
     if (host !== null) {
       const argv0 = spec.argv[0] ?? '';
@@ -181,27 +190,33 @@ export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, si
           sink.error(C.SCRIPT_INSECURE, `Disabling track script ${use.name} due to insecure`, spec.pos, 'script');
         continue;
       }
-      if (insecure) used[use.side].insecure = true;
+      if (insecure) used.insecure = true;
     }
-    used[use.side].count++;
+    used.count++;
   }
 
-  // References to vrrp_scripts removed above.
-  if (removedScripts.size > 0) {
-    for (const vi of cfg.vrrpInstances)
-      for (const t of vi.trackScripts)
-        if (removedScripts.has(t.name)) sink.error(C.SCRIPT_USER_REMOVED, `(${vi.name}) track script ${t.name} not found, ignoring...`, t.pos, 'track_script');
-  }
+  // References to vrrp_scripts removed above (keepalived reports them while parsing the instance).
+  for (const vi of cfg.vrrpInstances)
+    for (const t of vi.trackScripts)
+      if (removedScripts.has(t.name)) sink.error(C.SCRIPT_USER_REMOVED, `(${vi.name}) track script ${t.name} not found, ignoring...`, t.pos, 'track_script');
 
-  if (security) return;
-  const suffix = (side: Side): string => (used[side].insecure ? ' There are insecure scripts.' : '');
-  if (used.vrrp.count > 0)
-    sink.security(C.SCRIPT_SECURITY_DISABLED, `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${suffix('vrrp')}`);
-  if (used.check.count > 0)
-    sink.security(C.CHECK_SCRIPT_SECURITY_DISABLED, `SECURITY VIOLATION - check scripts are being executed but script_security not enabled.${suffix('check')}`);
-  if (used.startStop.count > 0)
-    sink.security(
-      C.START_STOP_SCRIPT_SECURITY_DISABLED,
-      `SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.${suffix('startStop')}`,
-    );
+  if (security || used.count === 0) return;
+  const suffix = used.insecure ? ' There are insecure scripts.' : '';
+  switch (side) {
+    case 'vrrp':
+      sink.security(C.SCRIPT_SECURITY_DISABLED, `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${suffix}`);
+      break;
+    case 'check':
+      sink.security(C.CHECK_SCRIPT_SECURITY_DISABLED, `SECURITY VIOLATION - check scripts are being executed but script_security not enabled.${suffix}`);
+      break;
+    case 'startStop':
+      sink.security(C.START_STOP_SCRIPT_SECURITY_DISABLED, `SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled.${suffix}`);
+      break;
+  }
+}
+
+/** All script checks of every side, as one pass (no interface problems assumed). */
+export function validateScripts(cfg: KeepalivedConfig, host: HostView | null, sink: DiagnosticSink): void {
+  const ctx = scriptUserContext(cfg, host, sink);
+  for (const side of ['check', 'vrrp', 'startStop'] as const) validateScriptSide(cfg, host, sink, ctx, side, true);
 }

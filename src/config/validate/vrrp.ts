@@ -74,14 +74,18 @@ export function instanceKeywords(tree: readonly ConfigNode[]): InstanceKeywords 
   return out;
 }
 
-export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink, explicit: InstanceKeywords | null = null): EffectiveInstance | null {
+/**
+ * `parseOnly`: report only what keepalived reports while parsing the instance (address families) —
+ * used when a missing interface stops keepalived before its completion phase.
+ */
+export function validateInstance(
+  vi: VrrpInstance,
+  sink: DiagnosticSink,
+  explicit: InstanceKeywords | null = null,
+  parseOnly = false,
+): EffectiveInstance | null {
   const name = vi.name;
-  if (vi.virtualRouterId === null) {
-    sink.error(C.VRID_MISSING, `(${name}) the virtual router id must be set`, vi.pos, 'virtual_router_id');
-    return null;
-  }
   const strict = vi.strictMode;
-  if (vi.interface === null) sink.error(C.UNKNOWN_INTERFACE, `(${name}) Unknown interface!`, vi.pos, 'interface');
 
   // Address family: every VIP / peer of the other family is dropped with an error.
   const { family, fromVip } = instanceFamily(vi);
@@ -94,6 +98,13 @@ export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink, explici
     if (p.family !== family)
       sink.error(C.FAMILY_MISMATCH, `(${name}): address family must match VRRP instance [${p.address}] - ignoring`, p.pos, 'unicast_peer');
   }
+
+  if (parseOnly) return null;
+  if (vi.virtualRouterId === null) {
+    sink.error(C.VRID_MISSING, `(${name}) the virtual router id must be set`, vi.pos, 'virtual_router_id');
+    return null;
+  }
+  if (vi.interface === null) sink.error(C.UNKNOWN_INTERFACE, `(${name}) Unknown interface!`, vi.pos, 'interface');
 
   // IPv6 forces VRRPv3 (only reported in strict mode, where the configured version is an error).
   let version: 2 | 3 = vi.version;
@@ -150,6 +161,8 @@ export function validateInstance(vi: VrrpInstance, sink: DiagnosticSink, explici
     if (strict) sink.error(C.STRICT_AUTH, `(${name}) Strict mode does not support authentication. Ignoring.`, vi.authentication.pos, 'authentication');
     else if (version === 3)
       sink.error(C.AUTH_V3, `(${name}) VRRP version 3 does not support authentication. Ignoring.`, vi.authentication.pos, 'authentication');
+    else if (vi.authentication.type === 'AH' && vi.state === 'MASTER')
+      sink.error(C.AH_MASTER, `(${name}) Initial state master is incompatible with AH authentication - clearing`, vi.authentication.pos, 'authentication');
   }
 
   // Preemption.
@@ -223,12 +236,12 @@ export function checkVridClashes(instances: readonly EffectiveInstance[], sink: 
   }
 }
 
-export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, explicit: InstanceKeywords | null = null): EffectiveInstance[] {
+export function validateVrrp(cfg: KeepalivedConfig, sink: DiagnosticSink, explicit: InstanceKeywords | null = null, parseOnly = false): EffectiveInstance[] {
   const out: EffectiveInstance[] = [];
   for (const vi of cfg.vrrpInstances) {
-    const e = validateInstance(vi, sink, explicit);
+    const e = validateInstance(vi, sink, explicit, parseOnly);
     if (e !== null) out.push(e);
   }
-  checkVridClashes(out, sink);
+  if (!parseOnly) checkVridClashes(out, sink);
   return out;
 }

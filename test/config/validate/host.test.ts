@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink, exitCodeFor } from '../../../src/core/diagnostics.js';
 import { ValidateCode, isInsecurePath, validateConfig } from '../../../src/config/validate/index.js';
-import { at, config, globalDefs, instance, script, vip, vrrpScript } from './model-helpers.js';
+import { at, config, globalDefs, instance, script, vip, virtualServer, vrrpScript } from './model-helpers.js';
 import { fakeHost } from './fake-host.js';
 
 const trackedScript = (name: string) => [{ name, pos: at(12), weight: null, reverse: false }];
@@ -15,6 +15,25 @@ describe('interface existence', () => {
     expect(sink.items[0]?.message).toBe("WARNING - interface eth9 for vrrp_instance VI_1 doesn't exist");
     // keepalived's WARNING counts as an error (5) and masks CONFIG_BAD_IF (4).
     expect(exitCodeFor(sink.items)).toBe(5);
+  });
+
+  it('stops the VRRP completion checks after a missing interface, but not the checker side', () => {
+    const sink = new DiagnosticSink();
+    const vi = instance({
+      interface: { name: 'eth9', pos: at(6) },
+      nopreempt: true,
+      priority: 255,
+      virtualIpAddresses: [vip('10.0.0.1', 10), vip('2001:db8::1', 11)],
+      notify: { ...instance().notify, master: script('/bin/true') },
+    });
+    const vs = virtualServer('10.0.0.5', 80, []);
+    validateConfig(config({ vrrpInstances: [vi, instance({ name: 'VI_2' })], virtualServers: [vs] }), fakeHost({ files: { '/bin/true': { mode: 0o755 } } }), sink);
+    expect(sink.items.map((d) => d.code)).toEqual([
+      ValidateCode.LVS_NO_REAL_SERVERS,
+      ValidateCode.INTERFACE_MISSING,
+      ValidateCode.BAD_INTERFACE,
+      ValidateCode.FAMILY_MISMATCH,
+    ]);
   });
 
   it('checks VIP devices', () => {

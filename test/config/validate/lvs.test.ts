@@ -58,6 +58,14 @@ describe('virtual server checks', () => {
     expect(codes(config({ virtualServers: [vs] })).map((d) => d.message)).toEqual(['Virtual server [10.0.0.1]:none:80: no protocol set - defaulting to UDP']);
   });
 
+  it('reports a protocol on a fwmark service', () => {
+    const vs = virtualServer('0.0.0.0', 0, [realServer('10.0.0.2', 0)], { target: { kind: 'fwmark', fwmark: 1, family: null }, protocolConfigured: true });
+    expect(codes(config({ virtualServers: [vs] })).map((d) => d.message)).toEqual([
+      'Warning: Virtual server FWM 1: protocol specified for fwmark - protocol will be ignored',
+    ]);
+    expect(codes(config({ virtualServers: [{ ...vs, protocolConfigured: false }] }))).toEqual([]);
+  });
+
   it('prefers the model flags over the tree', () => {
     const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)], { lvsSchedConfigured: false, forwardingConfigured: true });
     expect(codes(config({ virtualServers: [vs] })).map((d) => d.code)).toEqual([ValidateCode.LVS_NO_SCHEDULER]);

@@ -84,6 +84,9 @@ describe('VRRP instance completion checks', () => {
     expect(check({ version: 3, authentication: auth }).codes).toEqual([ValidateCode.AUTH_V3]);
     expect(check({ strictMode: true, state: 'MASTER', priority: 255, authentication: auth }).codes).toEqual([ValidateCode.STRICT_AUTH]);
     expect(check({ authentication: auth }).codes).toEqual([]);
+    const ah = { type: 'AH' as const, pass: '1111', pos: at(6) };
+    expect(check({ state: 'MASTER', priority: 100, authentication: ah }).codes).toEqual([ValidateCode.AH_MASTER]);
+    expect(check({ authentication: ah }).codes).toEqual([]);
   });
 
   it('applies the strict-mode resets', () => {
