@@ -69,6 +69,8 @@ export interface EngineOptions {
   /** [0, 1) random for the warmup spread (tests pin it). */
   readonly random?: () => number;
   readonly bootstrapDelayUs?: number;
+  /** `ha_suspend`: is this virtual-server address configured on the host? Default: always true. */
+  readonly isLocalAddress?: (address: string) => boolean;
 }
 
 interface Runner {
@@ -84,6 +86,7 @@ interface Runner {
   abort: AbortController | undefined;
   attempts: number;
   lastOutcome: ProbeOutcome | null;
+  suspended: boolean;
 }
 
 export interface CheckerStatus {
@@ -128,7 +131,7 @@ export class CheckerEngine {
             log('warn', `${checker.kind} for service ${fmtRs(rs, vs)} is not supported - ignoring`);
             return;
           }
-          const r: Runner = { vsIndex, rsIndex, checkerIndex, vs, rs, checker, probe, progress: INITIAL_PROGRESS, timer: undefined, abort: undefined, attempts: 0, lastOutcome: null };
+          const r: Runner = { vsIndex, rsIndex, checkerIndex, vs, rs, checker, probe, progress: INITIAL_PROGRESS, timer: undefined, abort: undefined, attempts: 0, lastOutcome: null, suspended: false };
           this.runners.push(r);
           log('info', `Activating healthchecker for service ${fmtRs(rs, vs)} for VS ${fmtVs(vs)}`);
           const warmup = checker.warmupUs !== null && checker.warmupUs > 0 ? Math.floor(checker.warmupUs * random()) : 0;
@@ -176,9 +179,25 @@ export class CheckerEngine {
     r.timer = this.opts.clock.setTimer(delayUs, () => void this.run(r));
   }
 
+  /** ha_suspend: checks pause while the virtual server's address is not on this host (VRRP backup). */
+  private suspended(r: Runner): boolean {
+    const t = r.vs.target;
+    if (!r.vs.haSuspend || t.kind !== 'ip' || this.opts.isLocalAddress === undefined) return false;
+    const suspend = !this.opts.isLocalAddress(t.address);
+    if (suspend !== r.suspended) {
+      r.suspended = suspend;
+      this.opts.onLog?.('info', `${suspend ? 'Dea' : 'A'}ctivating healthchecker for service ${fmtRs(r.rs, r.vs)} for VS ${fmtVs(r.vs)}`);
+    }
+    return suspend;
+  }
+
   private async run(r: Runner): Promise<void> {
     r.timer = undefined;
     if (this.stopped) return;
+    if (this.suspended(r)) {
+      this.schedule(r, r.checker.delayLoopUs);
+      return;
+    }
     const ac = new AbortController();
     r.abort = ac;
     let outcome: ProbeOutcome;

@@ -117,3 +117,41 @@ describe('CheckerEngine against live loopback servers', () => {
     }
   });
 });
+
+describe('ha_suspend', () => {
+  it('checks pause while the virtual server address is not local and resume when it appears', async () => {
+    const config = model(`virtual_server 10.0.0.1 80 {
+  protocol TCP
+  delay_loop 5
+  ha_suspend
+  real_server 192.168.0.2 80 { TCP_CHECK { } }
+}`);
+    const clock = new FakeClock(0);
+    let local = false;
+    const calls: number[] = [];
+    const logs: string[] = [];
+    const engine = new CheckerEngine({
+      config,
+      clock,
+      bootstrapDelayUs: 0,
+      isLocalAddress: (a) => local && a === '10.0.0.1',
+      onTable: () => {},
+      onEffects: () => {},
+      onLog: (_l, m) => logs.push(m),
+      probeFactory: () => () => {
+        calls.push(clock.nowUs());
+        return Promise.resolve<ProbeOutcome>({ ok: true });
+      },
+    });
+    engine.start();
+    clock.advance(0);
+    clock.advance(5_000_000);
+    expect(calls).toEqual([]);
+    expect(logs).toContain('Deactivating healthchecker for service [192.168.0.2]:tcp:80 for VS [10.0.0.1]:tcp:80');
+    local = true;
+    clock.advance(5_000_000);
+    expect(calls).toEqual([10_000_000]);
+    expect(logs.at(-1)).toBe('Activating healthchecker for service [192.168.0.2]:tcp:80 for VS [10.0.0.1]:tcp:80');
+    engine.stop();
+  });
+});

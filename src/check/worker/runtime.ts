@@ -7,6 +7,7 @@
  *
  * Takes a port (worker_threads parentPort or one end of a MessageChannel) so it also runs in-process.
  */
+import { networkInterfaces } from 'node:os';
 import type { KeepalivedConfig } from '../../config/model.js';
 import { createRealClock } from '../../core/clock.js';
 import { IpvsClient } from '../../io/netlink/ipvs-client.js';
@@ -56,6 +57,7 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
     config = m.config;
     let backend: IpvsBackend = memoryBackend();
     if (m.options.ipvs === 'kernel') {
+      log('info', 'Initializing ipvs');
       try {
         backend = await (deps.openKernel ?? (async () => kernelBackend(await IpvsClient.open())))();
       } catch (err) {
@@ -69,6 +71,7 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
       clock: createRealClock(),
       ...(m.options.bootstrapDelayUs !== null ? { bootstrapDelayUs: m.options.bootstrapDelayUs } : {}),
       onEffects: forward,
+      isLocalAddress: localAddressLookup(),
       onLog: (level, message) => log(level, message),
       onTable: (t) => {
         for (const p of t.problems) log('warn', p);
@@ -117,4 +120,18 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
     }
   };
   port.on('message', onMessage);
+}
+
+/** Host addresses for ha_suspend, re-read at most once a second. */
+function localAddressLookup(): (address: string) => boolean {
+  let cached = new Set<string>();
+  let readAt = -Infinity;
+  return (address) => {
+    const now = Date.now();
+    if (now - readAt > 1000) {
+      readAt = now;
+      cached = new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
+    }
+    return cached.has(address);
+  };
 }

@@ -57,7 +57,7 @@ export class IpvsClient {
     } catch (err) {
       channel.close();
       if (err instanceof IpvsUnavailableError) throw err;
-      const why = err instanceof NetlinkError && err.errno === 2 ? 'Protocol not available (no IPVS in this kernel)' : err instanceof Error ? err.message : String(err);
+      const why = err instanceof NetlinkError && err.errno === 2 ? 'No such file or directory (no IPVS in this kernel)' : err instanceof Error ? err.message : String(err);
       throw new IpvsUnavailableError(why, { cause: err });
     }
   }
