@@ -32,6 +32,8 @@ import { resolveInstance } from './instance-config.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
+import { ScriptTrackers } from './script-trackers.js';
+import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
 import type { AdvertChannelFactory, GarpPort } from './ports.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -116,6 +118,8 @@ export class Daemon {
   private sender: PacketSender | undefined;
   private announcer: GarpAnnouncer | undefined;
   private notifier: Notifier | undefined;
+  private scripts: ScriptTrackers | undefined;
+  private scriptsSignature = '';
   private interfaces = new Map<number, HostInterface>();
   private config: LoadResult | undefined;
   private stopRequested: (() => void) | undefined;
@@ -214,8 +218,8 @@ export class Daemon {
     }
     for (const eff of loaded.instances) {
       const vi = eff.instance;
-      if (vi.trackScripts.length + vi.trackFiles.length + vi.trackProcesses.length + vi.trackBfds.length > 0) {
-        this.core.warn(`(${vi.name}) track_script/track_file/track_process/track_bfd are not supported by the daemon yet and are ignored`);
+      if (vi.trackFiles.length + vi.trackProcesses.length + vi.trackBfds.length > 0) {
+        this.core.warn(`(${vi.name}) track_file/track_process/track_bfd are not supported by the daemon yet and are ignored`);
       }
       try {
         const { instance, skipped } = resolveInstance(eff, loaded.config, ifaces);
@@ -253,8 +257,39 @@ export class Daemon {
     }
     this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog);
     const resolved = this.resolveAll(loaded, ifaces);
+    this.updateScripts(loaded, resolved);
     for (const inst of resolved.values()) await this.startInstance(inst);
+    this.scripts?.start();
     this.core.info(`VRRP started: ${this.drivers.size} instance(s)`);
+  }
+
+  /** (Re)creates the vrrp_script runner for the scripts some instance tracks; unchanged scripts keep running. */
+  private updateScripts(loaded: LoadResult, resolved: ReadonlyMap<string, ResolvedInstance>): void {
+    const tracked = new Set<string>();
+    for (const inst of resolved.values()) for (const t of inst.params.trackers) if (t.kind === 'script') tracked.add(t.name);
+    const scripts = vrrpParamsFromConfig(loaded.config, loaded.instances).scripts.filter((sc) => tracked.has(sc.name));
+    const signature = JSON.stringify(scripts);
+    if (signature === this.scriptsSignature && this.scripts !== undefined) return;
+    const started = this.scripts !== undefined;
+    this.scripts?.stop();
+    this.scriptsSignature = signature;
+    const g = loaded.config.globalDefs;
+    this.scripts = new ScriptTrackers(scripts, this.clock, this.vrrpLog, (name, obs) => {
+      for (const d of this.drivers.values()) d.observe('script', name, obs);
+    }, g.scriptUser !== null ? { user: g.scriptUser.user, group: g.scriptUser.group } : null);
+    if (started) this.scripts.start();
+  }
+
+  /** Feeds a driver the current state of everything it tracks (interfaces, scripts). */
+  private seedTracking(d: InstanceDriver): void {
+    for (const name of d.trackedNames('interface')) {
+      const iface = [...this.interfaces.values()].find((i) => i.name === name);
+      d.observe('interface', name, { kind: iface !== undefined && linkUsable(iface.flags) ? 'up' : 'down' });
+    }
+    for (const name of d.trackedNames('script')) {
+      const obs = this.scripts?.observation(name);
+      if (obs !== undefined && obs.kind !== 'unknown') d.observe('script', name, obs);
+    }
   }
 
   private garpPort(): GarpPort {
@@ -290,6 +325,7 @@ export class Daemon {
       releaseVipsOnStop: !this.opts.dontReleaseVrrp,
     });
     const iface = this.interfaces.get(inst.ifindex);
+    this.seedTracking(driver);
     try {
       driver.start(iface === undefined ? false : linkUsable(iface.flags));
       this.drivers.set(inst.key, driver);
@@ -303,7 +339,10 @@ export class Daemon {
       case 'link-up':
       case 'link-down': {
         this.root.category(this.core, 'netlink').debug({ ifname: e.name }, `netlink: ${e.name} ${e.kind}`);
-        for (const d of this.drivers.values()) if (d.config.ifindex === e.ifindex) d.linkChanged(e.kind === 'link-up');
+        for (const d of this.drivers.values()) {
+          if (d.config.ifindex === e.ifindex) d.linkChanged(e.kind === 'link-up');
+          d.observe('interface', e.name, { kind: e.kind === 'link-up' ? 'up' : 'down' });
+        }
         return;
       }
       case 'address-removed':
@@ -329,6 +368,7 @@ export class Daemon {
     this.config = loaded;
     const ifaces = await this.refreshInterfaces();
     const next = this.resolveAll(loaded, ifaces);
+    this.updateScripts(loaded, next);
     for (const [key, d] of [...this.drivers]) {
       if (next.has(key)) continue;
       this.vrrpLog.info(`(${d.name}) removed by reload, stopping`);
@@ -355,6 +395,7 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.scripts?.stop();
     await Promise.all(this.instances.map((d) => d.stop()));
     if (!this.opts.dontReleaseVrrp && this.addresses !== undefined) {
       const r = await this.addresses.removeOwned();

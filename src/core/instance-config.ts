@@ -8,15 +8,14 @@
  * (VRID, family, interface, unicast/multicast), not by name (`instanceKey`).
  */
 import type { EffectiveInstance } from '../config/validate/index.js';
-import type { GlobalDefs, KeepalivedConfig, NotifyScripts, ScriptSpec, VirtualIpAddress, VrrpInstance } from '../config/model.js';
+import type { GlobalDefs, KeepalivedConfig, NotifyScripts, ScriptSpec, VirtualIpAddress } from '../config/model.js';
 import type { HostInterface } from '../io/netlink/index.js';
 import { parseRtScope } from '../io/netlink/scope.js';
 import type { VipSpec } from '../io/netlink/index.js';
-import { DEFAULT_GARP, makeInstanceParams } from '../vrrp/params.js';
-import type { GarpParams, TrackerDef, VrrpInstanceParams } from '../vrrp/params.js';
+import type { VrrpInstanceParams } from '../vrrp/params.js';
+import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
 import { VRRP_IPV4_GROUP, VRRP_IPV6_GROUP } from '../vrrp/packet/index.js';
 
-const US_PER_S = 1_000_000;
 
 /** A VIP as configured plus the netlink spec used to add/remove it. */
 export interface ResolvedVip {
@@ -67,25 +66,6 @@ export class InstanceResolveError extends Error {
 /** keepalived's reload identity: (VRID, family, interface, unicast|multicast). */
 export function instanceKey(vrid: number, family: 4 | 6, ifname: string, unicast: boolean): string {
   return `${vrid}/${family === 4 ? 'inet' : 'inet6'}/${ifname}/${unicast ? 'unicast' : 'multicast'}`;
-}
-
-function garpFrom(vi: VrrpInstance): GarpParams {
-  const masterDelayUs = vi.garpMasterDelaySec * US_PER_S;
-  return {
-    ...DEFAULT_GARP,
-    masterDelayUs,
-    masterRepeat: vi.garpMasterRepeat,
-    masterRefreshUs: vi.garpMasterRefreshSec * US_PER_S,
-    masterRefreshRepeat: vi.garpMasterRefreshRepeat,
-    lowerPrioDelayUs: vi.garpLowerPrioDelaySec !== null ? vi.garpLowerPrioDelaySec * US_PER_S : masterDelayUs,
-    lowerPrioRepeat: vi.garpLowerPrioRepeat ?? vi.garpMasterRepeat,
-  };
-}
-
-function trackersFrom(vi: VrrpInstance): TrackerDef[] {
-  const out: TrackerDef[] = [];
-  for (const t of vi.trackInterfaces) out.push({ kind: 'interface', name: t.name, weight: t.weight ?? 0, reverse: t.reverse });
-  return out;
 }
 
 function familyNum(f: 'inet' | 'inet6'): 4 | 6 {
@@ -161,30 +141,18 @@ export function resolveInstance(
   const sourceAddress = vi.unicastSrcIp?.address ?? vi.mcastSrcIp?.address ?? primaryAddress(iface, family, vipSet);
   const auth = vi.authentication;
   const authType: 0 | 1 = eff.version === 2 && auth !== null && auth.type === 'PASS' ? 1 : 0;
-  const trackers = trackersFrom(vi);
-  const params = makeInstanceParams({
-    name: vi.name,
-    vrid: vi.virtualRouterId,
-    family: eff.family,
-    version: eff.version,
-    basePriority: vi.priority,
-    adverIntervalCs: eff.adverIntervalCs,
-    initialState: vi.state,
-    preempt: !eff.nopreempt,
-    preemptDelayUs: eff.preemptDelayUs,
-    garp: garpFrom(vi),
-    downTimerAdverts: vi.downTimerAdverts,
-    lowerPrioNoAdvert: vi.lowerPrioNoAdvert,
-    higherPrioSendAdvert: vi.higherPrioSendAdvert,
-    notifyPriorityChanges: vi.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
-    primaryAddress: sourceAddress,
+  const mapped = vrrpParamsFromConfig(cfg, [eff]).instances[0];
+  if (mapped === undefined) throw new InstanceResolveError('KTS_INSTANCE_NO_VRID', `(${vi.name}) cannot map the instance`);
+  // Sync groups are not run by this daemon yet: members run as independent instances (syncGroup null),
+  // otherwise the FSM would wait for a group decision that never comes.
+  const params: VrrpInstanceParams = {
+    ...mapped,
+    primaryAddress: mapped.primaryAddress ?? sourceAddress,
     interfaceName: ifname,
-    trackPrimaryInterface: !vi.dontTrackPrimary,
     vips: vips.filter((v) => !v.excluded).map((v) => v.address),
     excludedVips: vips.filter((v) => v.excluded).map((v) => v.address),
-    trackers,
     syncGroup: null,
-  });
+  };
   const instance: ResolvedInstance = {
     name: vi.name,
     params,

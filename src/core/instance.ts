@@ -23,6 +23,10 @@ import {
 } from '../vrrp/packet/index.js';
 import type { DropReason, VrrpAdvert } from '../vrrp/packet/index.js';
 import { vipKey } from '../io/netlink/index.js';
+import { createTrackingSet, observe as observeTracker, summarize } from '../vrrp/tracking/tracking-set.js';
+import type { TrackingSet } from '../vrrp/tracking/tracking-set.js';
+import type { TrackerObservation } from '../vrrp/tracking/priority.js';
+import type { TrackerKind } from '../vrrp/params.js';
 
 /** Counters of one instance (SIGUSR2 dump, tests). */
 export interface InstanceStats {
@@ -64,6 +68,7 @@ const OWN_REMOVAL_WINDOW_US = 2_000_000;
 export class InstanceDriver {
   private fsm: InstanceState;
   private cfg: ResolvedInstance;
+  private tracking: TrackingSet;
   private channel: AdvertChannel | undefined;
   private timer: TimerHandle | undefined;
   private armedAtUs: number | undefined;
@@ -85,6 +90,7 @@ export class InstanceDriver {
   ) {
     this.cfg = config;
     this.fsm = createInstance(config.params);
+    this.tracking = createTrackingSet(config.params.trackers);
     this.log = deps.log.child({ instance: config.name, vrid: config.vrid });
     // FSM log messages already carry the "(VI_1) " prefix: no `instance` binding there.
     this.fsmLog = (deps.fsmLog ?? deps.log).child({ vrid: config.vrid });
@@ -125,6 +131,29 @@ export class InstanceDriver {
   /** Interface of the instance went up/down (FAULT handling is the FSM's). */
   linkChanged(up: boolean): void {
     this.dispatch({ type: 'interfaceChanged', ifname: this.cfg.ifname, up });
+  }
+
+  /** Tracker names of one kind this instance follows (track_interface, track_script, …). */
+  trackedNames(kind: TrackerKind): readonly string[] {
+    return this.tracking.defs.filter((d) => d.kind === kind).map((d) => d.name);
+  }
+
+  /**
+   * A tracked object changed (interface up/down, vrrp_script result): re-summarises the tracking set
+   * and, when Σ weights or the fault list changed, feeds `trackingChanged` to the FSM. Works before start.
+   */
+  observe(kind: TrackerKind, name: string, obs: TrackerObservation): void {
+    const next = observeTracker(this.tracking, kind, name, obs);
+    if (next === this.tracking) return;
+    this.applyTracking(next, `track_${kind} ${name} ${obs.kind === 'value' ? `value ${obs.value}` : obs.kind}`);
+  }
+
+  private applyTracking(next: TrackingSet, cause: string): void {
+    const before = summarize(this.tracking);
+    this.tracking = next;
+    const after = summarize(next);
+    if (before.weightSum === after.weightSum && before.faultReasons.join('|') === after.faultReasons.join('|')) return;
+    this.dispatch({ type: 'trackingChanged', weightSum: after.weightSum, faultReasons: after.faultReasons, cause });
   }
 
   /** Netlink saw an address disappear: re-add it if it is one of our VIPs and we are MASTER. */
@@ -168,6 +197,7 @@ export class InstanceDriver {
     this.cfg = next;
     this.log = this.deps.log.child({ instance: next.name, vrid: next.vrid });
     this.fsm = { ...this.fsm, params: next.params };
+    this.applyTracking({ defs: next.params.trackers, observations: this.tracking.observations }, 'reload');
     if (reopenChannel) {
       this.channel?.close();
       this.channel = this.deps.openChannel(

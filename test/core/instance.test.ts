@@ -5,6 +5,7 @@ import { InstanceDriver } from '../../src/core/instance.js';
 import type { ResolvedInstance, ResolvedVip } from '../../src/core/instance-config.js';
 import type { AnnounceRequest, ReceivedAdvertPacket, VipSpec } from '../../src/core/ports.js';
 import { makeInstanceParams } from '../../src/vrrp/params.js';
+import type { TrackerDef } from '../../src/vrrp/params.js';
 import { authDataFromPassword, buildIpv4Packet, decodeAdvert, encodeAdvert } from '../../src/vrrp/packet/index.js';
 import type { VrrpAdvertV2 } from '../../src/vrrp/packet/index.js';
 import { vipKey } from '../../src/io/netlink/index.js';
@@ -17,11 +18,11 @@ function vip(address: string): ResolvedVip {
   return { address, family: 4, ifname: 'eth0', spec: { address, prefixLen: 24, ifindex: 2 }, excluded: false };
 }
 
-function resolved(priority: number, vips: readonly string[] = ['10.0.0.100'], pass = 'secret'): ResolvedInstance {
+function resolved(priority: number, vips: readonly string[] = ['10.0.0.100'], pass = 'secret', trackers: readonly TrackerDef[] = []): ResolvedInstance {
   const v = vips.map(vip);
   return {
     name: 'VI_1',
-    params: makeInstanceParams({ name: 'VI_1', vrid: 51, basePriority: priority, primaryAddress: SELF, interfaceName: 'eth0', vips: [...vips] }),
+    params: makeInstanceParams({ name: 'VI_1', vrid: 51, basePriority: priority, primaryAddress: SELF, interfaceName: 'eth0', vips: [...vips], trackers }),
     family: 4, version: 2, vrid: 51, ifname: 'eth0', ifindex: 2, mac: '02:00:00:00:00:01', sourceAddress: SELF,
     multicastGroup: GROUP, unicastPeers: [], unicastTtl: 255, authType: 1, authPass: pass, adverIntervalCs: 100, vips: v,
     notify: { master: null, backup: null, fault: null, stop: null, generic: null, masterRxLowerPri: null },
@@ -206,5 +207,29 @@ describe('InstanceDriver', () => {
     await h.driver.stop();
     expect(h.kernel.size).toBe(2);
     expect(sentPriorities(h).at(-1)).toBe(0);
+  });
+
+  it('weighted track_script lowers the advertised priority; an unweighted track_interface down means FAULT', async () => {
+    const trackers: TrackerDef[] = [
+      { kind: 'script', name: 'chk', weight: -60, reverse: false },
+      { kind: 'interface', name: 'eth1', weight: 0, reverse: false },
+    ];
+    const h = harness(resolved(150, ['10.0.0.100'], 'secret', trackers));
+    expect(h.driver.trackedNames('interface')).toEqual(['eth1']);
+    h.driver.observe('interface', 'eth1', { kind: 'up' });
+    h.driver.observe('script', 'chk', { kind: 'up' });
+    h.driver.start(true);
+    h.clock.advance(4_000_000);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    h.driver.observe('script', 'chk', { kind: 'down' });
+    expect(h.driver.fsmState.effectivePriority).toBe(90);
+    h.clock.advance(1_000_000);
+    await h.driver.idle();
+    expect(sentPriorities(h).at(-1)).toBe(90);
+    h.driver.observe('interface', 'eth1', { kind: 'down' });
+    await h.driver.idle();
+    expect(h.driver.state).toBe('FAULT');
+    expect(h.kernel.size).toBe(0);
   });
 });

@@ -45,6 +45,10 @@ export interface InstanceConf {
   readonly unicastPeers?: readonly string[];
   readonly iface?: string;
   readonly notifyFifo?: string;
+  /** Raw lines placed before the vrrp_instance (vrrp_script blocks, …). */
+  readonly preamble?: readonly string[];
+  /** Raw lines added inside the vrrp_instance (track_script, notify, …). */
+  readonly instanceLines?: readonly string[];
 }
 
 /** A keepalived.conf with one vrrp_instance. */
@@ -53,6 +57,7 @@ export function vrrpConf(routerId: string, i: InstanceConf): string {
   lines.push('global_defs {', `    router_id ${routerId}`);
   if (i.notifyFifo !== undefined) lines.push(`    vrrp_notify_fifo ${i.notifyFifo}`);
   lines.push('}', '');
+  if (i.preamble !== undefined) lines.push(...i.preamble, '');
   lines.push(`vrrp_instance ${i.name ?? 'VI_1'} {`);
   lines.push(`    state ${i.state ?? 'BACKUP'}`);
   lines.push(`    interface ${i.iface ?? 'eth0'}`);
@@ -66,6 +71,7 @@ export function vrrpConf(routerId: string, i: InstanceConf): string {
   }
   if (i.unicastSrc !== undefined) lines.push(`    unicast_src_ip ${i.unicastSrc}`);
   if (i.unicastPeers !== undefined) lines.push('    unicast_peer {', ...i.unicastPeers.map((p) => `        ${p}`), '    }');
+  if (i.instanceLines !== undefined) lines.push(...i.instanceLines.map((l) => `    ${l}`));
   lines.push('    virtual_ipaddress {', ...i.vips.map((v) => `        ${v}`), '    }');
   lines.push('}', '');
   return lines.join('\n');
