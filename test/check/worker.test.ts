@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
@@ -136,5 +138,54 @@ describe('checker host with a real worker thread', () => {
       await host.stop();
     }
     await expect(host.dump()).rejects.toThrow('not running');
+  });
+});
+
+describe('checker host effects', () => {
+  let workerUrl: URL;
+  const dir = mkdtempSync(join(tmpdir(), 'kts-h8-fx-'));
+  beforeAll(async () => {
+    const cache = join(process.cwd(), 'node_modules', '.cache', 'kts-h8');
+    mkdirSync(cache, { recursive: true });
+    const outfile = join(cache, 'checker-worker-fx.mjs');
+    await build({ entryPoints: ['src/check/worker/worker-main.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'silent' });
+    workerUrl = new URL(`file://${outfile}`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs notify_down and writes the LVS FIFO lines when a real server fails', async () => {
+    const srv = await startTcp();
+    const fifo = join(dir, 'lvs.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const marker = join(dir, 'down.txt');
+    const script = join(dir, 'down.sh');
+    writeFileSync(script, `#!/bin/sh\necho "$@" >> ${marker}\n`);
+    chmodSync(script, 0o755);
+    const received: string[] = [];
+    const reader = createReadStream(fifo, { encoding: 'utf8' });
+    reader.on('data', (d) => received.push(String(d)));
+    const config = model(`global_defs { lvs_notify_fifo ${fifo} }
+virtual_server 10.0.0.1 80 {
+  protocol TCP
+  delay_loop 0.1
+  real_server 127.0.0.1 ${srv.port} {
+    notify_down "${script} rs-down"
+    TCP_CHECK { connect_timeout 0.5
+      retry 0 }
+  }
+}`);
+    const silent: CheckerLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const host = startCheckerHost({ config, logger: silent, ipvs: { mode: 'memory' }, workerUrl, bootstrapDelayUs: 0 });
+    try {
+      await waitFor(() => received.join('').includes('VS [10.0.0.1]:tcp:80 UP'), 'quorum UP line on the FIFO');
+      await srv.close();
+      await waitFor(() => existsSync(marker), 'notify_down script');
+      expect(readFileSync(marker, 'utf8')).toBe('rs-down\n');
+      await waitFor(() => received.join('').includes('DOWN'), 'RS DOWN line');
+      expect(received.join('')).toContain(`RS [127.0.0.1]:tcp:${srv.port} [10.0.0.1]:tcp:80 DOWN\n`);
+    } finally {
+      await host.stop();
+      reader.destroy();
+    }
   });
 });
