@@ -6,7 +6,6 @@
 import { loadHostView } from '../io/host/index.js';
 import { runConfigTest } from './commands/configTest.js';
 import { runDumpConf } from './commands/dumpConf.js';
-import { runDaemon } from './commands/run.js';
 import type { CliIo } from './io.js';
 import { processIo } from './io.js';
 import { parseCommandLine, USAGE } from './options.js';
@@ -43,8 +42,11 @@ export async function run(args: readonly string[], io: CliIo = processIo): Promi
       return runConfigTest(cmd.options, cmd.logFile, { io, loadHost: loadHostView });
     case 'dumpConf':
       return runDumpConf(cmd.options, io, loadHostView);
-    case 'daemon':
+    case 'daemon': {
+      // Loaded on demand: `-t` never pays for (or depends on) the daemon's module graph.
+      const { runDaemon } = await import('./commands/run.js');
       return runDaemon(cmd.options, io);
+    }
   }
 }
 

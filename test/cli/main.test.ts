@@ -149,9 +149,9 @@ describe('informational commands', () => {
     expect(ver.err).toContain('2.2.7');
   });
 
-  it('refuses daemon mode for now with exit 1', async () => {
+  it('refuses to fork into the background (daemon mode needs -n)', async () => {
     const io = captureIo();
     expect(await run(['-f', good], io)).toBe(1);
-    expect(io.err).toContain('not implemented');
+    expect(io.err).toContain('--dont-fork');
   });
 });
