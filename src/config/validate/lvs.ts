@@ -39,7 +39,7 @@ export function vsName(vs: VirtualServer, explicit: LvsExplicitSettings | null =
     case 'fwmark':
       return `FWM ${String(vs.target.fwmark)}`;
     case 'group':
-      return `GROUP ${vs.target.group.name}`;
+      return `[${vs.target.group.name}]:0`;
   }
 }
 
@@ -54,7 +54,10 @@ function rsName(rs: RealServer, proto: string): string {
 }
 
 export function validateVirtualServers(cfg: KeepalivedConfig, sink: DiagnosticSink, explicit: LvsExplicitSettings | null): void {
+  const groups = new Set(cfg.virtualServerGroups.map((g) => g.name));
   for (const vs of cfg.virtualServers) {
+    // A service on an undeclared virtual_server_group is dropped without a word by keepalived 2.2.7.
+    if (vs.target.kind === 'group' && !groups.has(vs.target.group.name)) continue;
     const family = vsFamily(vs);
     const kept: RealServer[] = [];
     for (const rs of vs.realServers) {
@@ -79,7 +82,7 @@ export function validateVirtualServers(cfg: KeepalivedConfig, sink: DiagnosticSi
     }
     if (vs.target.kind === 'fwmark' && explicitProtocol(vs, explicit))
       sink.error(C.LVS_FWMARK_PROTOCOL, `Warning: Virtual server ${name}: protocol specified for fwmark - protocol will be ignored`, vs.pos, 'protocol');
-    if (vs.target.kind === 'ip' && !protocolSet(vs, explicit))
+    if (vs.target.kind !== 'fwmark' && !protocolSet(vs, explicit))
       sink.error(C.LVS_NO_PROTOCOL, `Virtual server ${name}: no protocol set - defaulting to ${vs.protocol}`, vs.pos, 'protocol');
     // The model says whether the scheduler / method were written; older models leave it to the tree.
     const schedSet = vs.lvsSchedConfigured ?? (explicit === null || explicit.schedulerAt.has(posKey(vs.pos)));

@@ -66,6 +66,14 @@ describe('virtual server checks', () => {
     expect(codes(config({ virtualServers: [{ ...vs, protocolConfigured: false }] }))).toEqual([]);
   });
 
+  it('names group services [NAME]:0 and ignores services on undeclared groups', () => {
+    const target = { kind: 'group' as const, group: { name: 'G', pos: at(15) } };
+    const vs = virtualServer('0.0.0.0', 0, [], { target });
+    expect(codes(config({ virtualServers: [vs] }))).toEqual([]);
+    const declared = config({ virtualServers: [vs], virtualServerGroups: [{ name: 'G', pos: at(1), entries: [] }] });
+    expect(codes(declared).map((d) => d.message)).toEqual(['Virtual server [G]:0 has no real servers - ignoring']);
+  });
+
   it('prefers the model flags over the tree', () => {
     const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)], { lvsSchedConfigured: false, forwardingConfigured: true });
     expect(codes(config({ virtualServers: [vs] })).map((d) => d.code)).toEqual([ValidateCode.LVS_NO_SCHEDULER]);
