@@ -28,7 +28,8 @@ import type { DebugCategory, RootLog } from './log.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 import { dataDumpPath, installSignalHandlers, statsDumpPath } from './signals.js';
 import { InstanceDriver } from './instance.js';
-import { resolveInstance } from './instance-config.js';
+import { resolveInstance, withSyncGroup } from './instance-config.js';
+import { SyncGroupDriver } from './sync-group.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
@@ -112,6 +113,7 @@ export class Daemon {
   private readonly core: Logger;
   private readonly vrrpLog: Logger;
   private readonly drivers = new Map<string, InstanceDriver>();
+  private readonly groups: SyncGroupDriver[] = [];
   private netlink: NetlinkChannel | undefined;
   private addresses: AddressManager | undefined;
   private watcher: LinkWatcher | undefined;
@@ -213,9 +215,6 @@ export class Daemon {
 
   private resolveAll(loaded: LoadResult, ifaces: readonly HostInterface[]): Map<string, ResolvedInstance> {
     const out = new Map<string, ResolvedInstance>();
-    if (loaded.config.syncGroups.length > 0) {
-      this.core.warn('vrrp_sync_group is not supported by the keepalived-ts daemon yet: group members run as independent instances');
-    }
     for (const eff of loaded.instances) {
       const vi = eff.instance;
       if (vi.trackFiles.length + vi.trackProcesses.length + vi.trackBfds.length > 0) {
@@ -231,6 +230,16 @@ export class Daemon {
         out.set(instance.key, instance);
       } catch (err) {
         this.core.error({ err }, (err as Error).message);
+      }
+    }
+    // A sync group needs at least two running members (keepalived drops 1-member groups with a warning).
+    const running = new Map<string, number>();
+    for (const i of out.values()) if (i.params.syncGroup !== null) running.set(i.params.syncGroup, (running.get(i.params.syncGroup) ?? 0) + 1);
+    for (const [key, i] of out) {
+      const g = i.params.syncGroup;
+      if (g !== null && (running.get(g) ?? 0) < 2) {
+        this.core.warn(`(${i.name}) sync group ${g} has fewer than two running members, the instance runs on its own`);
+        out.set(key, withSyncGroup(i, null));
       }
     }
     return out;
@@ -258,7 +267,10 @@ export class Daemon {
     this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog);
     const resolved = this.resolveAll(loaded, ifaces);
     this.updateScripts(loaded, resolved);
-    for (const inst of resolved.values()) await this.startInstance(inst);
+    const created = [...resolved.values()].map((inst) => this.createDriver(inst));
+    this.formGroups(loaded, created);
+    for (const d of created) this.startDriver(d);
+    for (const g of this.groups) g.start();
     this.scripts?.start();
     this.core.info(`VRRP started: ${this.drivers.size} instance(s)`);
   }
@@ -310,10 +322,10 @@ export class Daemon {
       });
   }
 
-  /** Creates and starts a driver (the FSM's start first removes configured VIPs left over by a previous run). */
-  private async startInstance(inst: ResolvedInstance): Promise<void> {
-    if (this.addresses === undefined || this.notifier === undefined) return;
-    const driver = new InstanceDriver(inst, {
+  /** Creates a driver (not started yet). */
+  private createDriver(inst: ResolvedInstance): InstanceDriver {
+    if (this.addresses === undefined || this.notifier === undefined) throw new Error('VRRP io is not initialised');
+    return new InstanceDriver(inst, {
       clock: this.clock,
       log: this.vrrpLog,
       packetLog: this.root.category(this.vrrpLog, 'packet'),
@@ -324,6 +336,28 @@ export class Daemon {
       notify: this.notifier,
       releaseVipsOnStop: !this.opts.dontReleaseVrrp,
     });
+  }
+
+  /** Creates one coordinator per vrrp_sync_group whose members all run (before the members start). */
+  private formGroups(loaded: LoadResult, created: readonly InstanceDriver[]): void {
+    if (this.notifier === undefined) return;
+    for (const sg of loaded.config.syncGroups) {
+      const members = created.filter((d) => d.config.params.syncGroup === sg.name);
+      if (members.length < 2) continue;
+      if (sg.trackInterfaces.length + sg.trackScripts.length + sg.trackFiles.length + sg.trackProcesses.length + sg.trackBfds.length > 0) {
+        this.core.warn(`sync group ${sg.name}: group-level trackers are not supported by the daemon yet and are ignored`);
+      }
+      this.groups.push(new SyncGroupDriver(sg.name, members, sg.notify, this.clock, this.vrrpLog, this.notifier));
+      this.core.info(`sync group ${sg.name}: ${members.map((m) => m.name).join(', ')}`);
+    }
+  }
+
+  /**
+   * Starts a driver: its FSM start first removes configured VIPs left over by a previous run. Members
+   * of a sync group open their socket here and are started by their group.
+   */
+  private startDriver(driver: InstanceDriver): void {
+    const inst = driver.config;
     const iface = this.interfaces.get(inst.ifindex);
     this.seedTracking(driver);
     try {
@@ -375,12 +409,17 @@ export class Daemon {
       await d.stop();
       this.drivers.delete(key);
     }
-    for (const [key, inst] of next) {
+    for (const [key, nextInst] of next) {
       const d = this.drivers.get(key);
       if (d === undefined) {
-        await this.startInstance(inst);
+        if (nextInst.params.syncGroup !== null) {
+          this.core.warn(`(${nextInst.name}) added by reload: sync group ${nextInst.params.syncGroup} membership takes effect after a restart`);
+        }
+        this.startDriver(this.createDriver(withSyncGroup(nextInst, null)));
         continue;
       }
+      // Group membership is fixed at startup: keep the running one.
+      const inst = withSyncGroup(nextInst, d.config.params.syncGroup);
       const old = d.config;
       const reopen =
         old.sourceAddress !== inst.sourceAddress ||

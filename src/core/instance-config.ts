@@ -143,15 +143,13 @@ export function resolveInstance(
   const authType: 0 | 1 = eff.version === 2 && auth !== null && auth.type === 'PASS' ? 1 : 0;
   const mapped = vrrpParamsFromConfig(cfg, [eff]).instances[0];
   if (mapped === undefined) throw new InstanceResolveError('KTS_INSTANCE_NO_VRID', `(${vi.name}) cannot map the instance`);
-  // Sync groups are not run by this daemon yet: members run as independent instances (syncGroup null),
-  // otherwise the FSM would wait for a group decision that never comes.
+  // `syncGroup` stays as configured: the daemon clears it when it does not run the group (see withSyncGroup).
   const params: VrrpInstanceParams = {
     ...mapped,
     primaryAddress: mapped.primaryAddress ?? sourceAddress,
     interfaceName: ifname,
     vips: vips.filter((v) => !v.excluded).map((v) => v.address),
     excludedVips: vips.filter((v) => v.excluded).map((v) => v.address),
-    syncGroup: null,
   };
   const instance: ResolvedInstance = {
     name: vi.name,
@@ -174,4 +172,9 @@ export function resolveInstance(
     key: instanceKey(vi.virtualRouterId, family, ifname, unicastPeers.length > 0),
   };
   return { instance, skipped };
+}
+
+/** The same instance with another sync-group membership (null = runs on its own). */
+export function withSyncGroup(inst: ResolvedInstance, syncGroup: string | null): ResolvedInstance {
+  return inst.params.syncGroup === syncGroup ? inst : { ...inst, params: { ...inst.params, syncGroup } };
 }

@@ -61,6 +61,11 @@ export interface InstanceDeps {
   readonly releaseVipsOnStop: boolean;
 }
 
+/** What a sync group coordinator offers its members (src/core/sync-group.ts). */
+export interface GroupDispatcher {
+  dispatch(member: string, ev: VrrpEvent): void;
+}
+
 const DROP_LOG_INTERVAL_US = 10_000_000;
 /** Our own deletions are ignored by the "VIP deleted externally" check for this long. */
 const OWN_REMOVAL_WINDOW_US = 2_000_000;
@@ -69,6 +74,7 @@ export class InstanceDriver {
   private fsm: InstanceState;
   private cfg: ResolvedInstance;
   private tracking: TrackingSet;
+  private group: GroupDispatcher | undefined;
   private channel: AdvertChannel | undefined;
   private timer: TimerHandle | undefined;
   private armedAtUs: number | undefined;
@@ -125,7 +131,23 @@ export class InstanceDriver {
       (err) => this.log.error({ err }, 'advert socket error'),
     );
     if (!linkUp) this.dispatch({ type: 'interfaceChanged', ifname: this.cfg.ifname, up: false });
-    this.dispatch({ type: 'start' });
+    // Sync group members are started together by their group (startGroup).
+    if (this.group === undefined) this.dispatch({ type: 'start' });
+  }
+
+  /**
+   * Makes this instance a member of a sync group: its events are stepped by the group coordinator,
+   * which hands back the member's new FSM state and effects (`commitFromGroup`).
+   */
+  joinGroup(group: GroupDispatcher): void {
+    this.group = group;
+  }
+
+  /** Called by the group coordinator after a group step. */
+  commitFromGroup(state: InstanceState, effects: readonly Effect[]): void {
+    this.fsm = state;
+    for (const e of effects) this.apply(e);
+    this.rearm();
   }
 
   /** Interface of the instance went up/down (FAULT handling is the FSM's). */
@@ -284,6 +306,10 @@ export class InstanceDriver {
 
   private dispatch(ev: VrrpEvent): void {
     if (this.stopping) return;
+    if (this.group !== undefined) {
+      this.group.dispatch(this.cfg.name, ev);
+      return;
+    }
     const r = step(this.fsm, ev, this.deps.clock.nowUs());
     this.fsm = r.state;
     for (const e of r.effects) this.apply(e);
