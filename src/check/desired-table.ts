@@ -10,7 +10,7 @@
 import type { AddressFamily, LvsForwarding, RealServer, VirtualServer, VirtualServerGroup, VirtualServerGroupEntry } from '../config/model.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { IpvsDest, IpvsService, IpvsServiceEntry } from '../io/netlink/ipvs-types.js';
-import { serviceKey } from '../io/netlink/ipvs-types.js';
+import { destKey, serviceKey } from '../io/netlink/ipvs-types.js';
 import { realWeight, type PoolSnapshot } from './pool.js';
 
 export const IP_VS_SVC_F_PERSISTENT = 0x0001;
@@ -39,6 +39,9 @@ export interface DesiredEntry extends IpvsServiceEntry {
   /** Index of the virtual server in the configuration. */
   readonly vsIndex: number;
   readonly key: string;
+  /** destKey of every configured real server / sorry server of this service, in the pool or not:
+   *  the dests that are ours to remove (keepalived only touches what it configured). */
+  readonly managedDestKeys: readonly string[];
 }
 
 export interface DesiredTable {
@@ -62,7 +65,7 @@ export function computeDesiredTable(
       const key = serviceKey(service);
       if (seen.has(key)) continue; // first virtual server wins, as the kernel would refuse a duplicate
       seen.add(key);
-      entries.push({ vsIndex, key, service, dests: state === undefined ? [] : desiredDests(vs, service, state) });
+      entries.push({ vsIndex, key, service, dests: state === undefined ? [] : desiredDests(vs, service, state), managedDestKeys: managedDests(vs, service) });
     }
   });
   return { entries, problems };
@@ -84,6 +87,12 @@ function desiredDests(vs: VirtualServer, service: IpvsService, state: PoolSnapsh
     dests.push(dest({ address: ss.address, family: ss.family, port: ss.port }, fwd, state.sorryAlive ? 1 : 0, null, null));
   }
   return dests;
+}
+
+function managedDests(vs: VirtualServer, service: IpvsService): string[] {
+  const out = vs.realServers.filter((rs) => service.fwmark !== 0 || familyOf(rs.address) === service.family).map((rs) => destKey(rs));
+  if (vs.sorryServer !== null) out.push(destKey(vs.sorryServer));
+  return out;
 }
 
 function dest(

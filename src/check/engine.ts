@@ -110,12 +110,13 @@ export class CheckerEngine {
     this.pool = new LvsPool(opts.config.virtualServers);
   }
 
-  start(): void {
+  /** `previous`: the configuration and pool state of the engine this one replaces (reload). */
+  start(previous?: { readonly virtualServers: readonly VirtualServer[]; readonly pool: PoolSnapshot }): void {
     const log = this.opts.onLog ?? (() => {});
     const factory = this.opts.probeFactory ?? defaultProbeFactory;
     const random = this.opts.random ?? Math.random;
     const bootstrap = this.opts.bootstrapDelayUs ?? BOOTSTRAP_DELAY_US;
-    this.opts.onEffects(this.pool.start());
+    this.opts.onEffects(previous !== undefined ? this.pool.startFrom(previous) : this.pool.start());
     this.publishTable();
     this.opts.config.virtualServers.forEach((vs, vsIndex) => {
       vs.realServers.forEach((rs, rsIndex) => {
@@ -141,6 +142,15 @@ export class CheckerEngine {
     });
   }
 
+  /** Cancels every checker without touching the pool or the table (the engine is being replaced). */
+  halt(): void {
+    this.stopped = true;
+    for (const r of this.runners) {
+      this.opts.clock.clearTimer(r.timer);
+      r.abort?.abort();
+    }
+  }
+
   /** Stops every checker; returns the pool's shutdown effects (omega notifies). */
   stop(): readonly PoolEffect[] {
     if (this.stopped) return [];
@@ -149,9 +159,8 @@ export class CheckerEngine {
       this.opts.clock.clearTimer(r.timer);
       r.abort?.abort();
     }
-    const fx = this.pool.stop();
-    this.publishTable();
-    return fx;
+    // The table is not republished: at stop IPVS is either torn down whole or (-I) left as it is.
+    return this.pool.stop();
   }
 
   desiredTable(): DesiredTable {

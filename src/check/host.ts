@@ -8,7 +8,7 @@
  * Wiring from the daemon:
  *   const checkers = startCheckerHost({ config, logger: log.component('check'), ipvs: { keepOnStop: opts.dontReleaseIpvs } });
  *   SIGUSR1 → writeFileSync('/tmp/keepalived_check.data', await checkers.dump());
- *   shutdown → await checkers.stop();   reload → await checkers.stop(); startCheckerHost({ config: newConfig, … })
+ *   SIGHUP → checkers.reload(newConfig);   shutdown → await checkers.stop();
  */
 import { Worker } from 'node:worker_threads';
 import type { KeepalivedConfig } from '../config/model.js';
@@ -61,6 +61,8 @@ export interface CheckerHostOptions {
 }
 
 export interface CheckerHost {
+  /** SIGHUP: switch to a new configuration, keeping the state of unchanged servers. */
+  reload(config: KeepalivedConfig): void;
   /** Stops the checkers (removing our IPVS entries unless keepOnStop) and the worker. */
   stop(): Promise<void>;
   /** SIGUSR1 text (`/tmp/keepalived_check.data`). */
@@ -84,6 +86,7 @@ const QUIET_RESET_MS = 60_000;
 
 export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
   const log = opts.logger;
+  let config = opts.config;
   const url = opts.workerUrl ?? new URL('./worker/worker-main.js', import.meta.url);
   const create = opts.createWorker ?? ((u: URL): WorkerLike => new Worker(u) as unknown as WorkerLike);
   const initialDelay = opts.restart?.initialDelayMs ?? 1000;
@@ -113,7 +116,7 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
   };
 
   const credentialsFor = (user: string | null, group: string | null): ScriptCredentials | undefined => {
-    const su = opts.config.globalDefs.scriptUser;
+    const su = config.globalDefs.scriptUser;
     const u = user ?? su?.user ?? null;
     if (u === null) return undefined;
     try {
@@ -125,7 +128,7 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
   };
 
   const fifoPaths = (): string[] => {
-    const g = opts.config.globalDefs;
+    const g = config.globalDefs;
     return [...new Set([g.lvsNotifyFifo?.path, g.notifyFifo?.path].filter((p): p is string => p !== undefined))];
   };
 
@@ -214,7 +217,7 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
     w.postMessage({
       v: 1,
       type: 'start',
-      config: opts.config,
+      config,
       options: { ipvs: opts.ipvs?.mode ?? 'kernel', bootstrapDelayUs: opts.bootstrapDelayUs ?? null },
     });
   };
@@ -256,6 +259,10 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
       const r = await query('snapshot');
       if ('snapshot' in r) return r.snapshot;
       throw new CheckerHostError('KTS_CHECKER_STOPPED', 'unexpected reply to a snapshot query');
+    },
+    reload(newConfig) {
+      config = newConfig;
+      worker?.postMessage({ v: 1, type: 'reload', config: newConfig });
     },
     async stop() {
       if (stopping) return;

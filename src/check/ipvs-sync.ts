@@ -8,9 +8,14 @@
  * `teardown()` removes what we own (daemon stop without `-I`).
  */
 import type { IpvsClient } from '../io/netlink/ipvs-client.js';
-import type { IpvsServiceEntry } from '../io/netlink/ipvs-types.js';
+import { serviceKey, type IpvsServiceEntry } from '../io/netlink/ipvs-types.js';
 import { applyOps, ownedKeysOf, reconcile, teardownOps, type IpvsOp } from './reconcile.js';
 import { formatServiceLine } from './ipvs-text.js';
+
+/** A desired service; `managedDestKeys` names the configured dests that are ours even when not desired now. */
+export interface ManagedEntry extends IpvsServiceEntry {
+  readonly managedDestKeys?: readonly string[];
+}
 
 export interface IpvsBackend {
   readonly kind: 'kernel' | 'memory';
@@ -64,7 +69,7 @@ export function describeOp(op: IpvsOp): string {
 export class IpvsSync {
   private owned = { services: new Set<string>(), dests: new Set<string>() };
   private running: Promise<void> = Promise.resolve();
-  private pending: readonly IpvsServiceEntry[] | null = null;
+  private pending: readonly ManagedEntry[] | null = null;
   private lastApplied: IpvsServiceEntry[] = [];
   opsApplied = 0;
   opsFailed = 0;
@@ -75,7 +80,7 @@ export class IpvsSync {
   ) {}
 
   /** Queue a desired table; resolves when it (or a newer one) has been applied. */
-  sync(desired: readonly IpvsServiceEntry[]): Promise<void> {
+  sync(desired: readonly ManagedEntry[]): Promise<void> {
     const first = this.pending === null;
     this.pending = desired;
     if (first) this.running = this.running.then(() => this.drain());
@@ -111,10 +116,11 @@ export class IpvsSync {
         this.log('error', `IPVS: cannot read the kernel table: ${String(err)}`);
         continue;
       }
-      const ops = reconcile(desired, current, this.owned);
       const now = ownedKeysOf(desired);
       for (const k of now.services) this.owned.services.add(k);
       for (const k of now.dests) this.owned.dests.add(k);
+      for (const e of desired) for (const dk of e.managedDestKeys ?? []) this.owned.dests.add(`${serviceKey(e.service)}|${dk}`);
+      const ops = reconcile(desired, current, this.owned);
       await this.applyAll(ops);
       try {
         this.lastApplied = await this.backend.dump();

@@ -121,6 +121,60 @@ export class LvsPool {
     return out;
   }
 
+  /**
+   * Reload (SIGHUP): start from the previous pool's state instead of from scratch. Virtual servers
+   * are matched by identity (address/port/protocol, fwmark or group name), real servers by
+   * address:port, checkers by position and kind. Matched servers keep alive / weight / quorum /
+   * sorry-server state (a changed configured weight wins); new ones start as at boot.
+   */
+  startFrom(previous: { readonly virtualServers: readonly VirtualServer[]; readonly pool: PoolSnapshot }): PoolEffect[] {
+    const out: PoolEffect[] = [];
+    if (this.started) return out;
+    this.started = true;
+    for (const v of this.vss) {
+      const oldIndex = previous.virtualServers.findIndex((o) => vsIdentity(o) === vsIdentity(v.vs));
+      const oldVs = previous.virtualServers[oldIndex];
+      const oldSnap = previous.pool.virtualServers[oldIndex];
+      if (oldVs === undefined || oldSnap === undefined) {
+        for (const r of v.rss) if (r.failedCheckers === 0) r.alive = true;
+        this.updateQuorum(v, true, out);
+        continue;
+      }
+      v.quorumUp = oldSnap.quorumUp;
+      v.sorryAlive = oldSnap.sorryAlive && sameSorryServer(oldVs, v.vs);
+      for (const r of v.rss) {
+        const j = oldVs.realServers.findIndex((o) => o.address === r.rs.address && o.port === r.rs.port);
+        const oldRs = oldVs.realServers[j];
+        const o = oldSnap.realServers[j];
+        if (oldRs === undefined || o === undefined) {
+          r.alive = r.failedCheckers === 0;
+          continue;
+        }
+        r.effectiveWeight = oldRs.weight !== r.rs.weight ? r.rs.weight : o.effectiveWeight;
+        r.checkers.forEach((c, k) => {
+          if (oldRs.checkers[k]?.kind !== r.rs.checkers[k]?.kind) return;
+          const up = o.checkersUp[k];
+          if (up !== undefined) {
+            c.isUp = up;
+            c.hasRun = true;
+          }
+        });
+        r.failedCheckers = r.checkers.filter((c) => !c.isUp).length;
+        r.alive = o.alive;
+        if (r.failedCheckers === 0 && !r.alive) this.setAlive(v, r, true, out);
+        else if (r.failedCheckers > 0 && r.alive) this.setAlive(v, r, false, out);
+      }
+      for (const oldRs of oldVs.realServers) {
+        if (!v.rss.some((r) => r.rs.address === oldRs.address && r.rs.port === oldRs.port)) out.push(info(`service ${fmtRs(oldRs, oldVs)} no longer exist`));
+      }
+      this.updateQuorum(v, false, out);
+    }
+    for (const o of previous.virtualServers) {
+      if (!this.vss.some((v) => vsIdentity(v.vs) === vsIdentity(o))) out.push(info(o.target.kind === 'group' ? `Removing Virtual Server Group [${o.target.group.name}]` : `Removing Virtual Server ${fmtVs(o)}`));
+    }
+    return out;
+  }
+
   /** A checker concluded (after its retries): `up` true = success. */
   checkerResult(id: RsId, checkerIndex: number, up: boolean): PoolEffect[] {
     const out: PoolEffect[] = [];
@@ -255,6 +309,23 @@ export class LvsPool {
     if (script !== null) out.push({ kind: 'script', script, reason: v.quorumUp ? 'quorum_up' : 'quorum_down', subject: fmtVs(v.vs) });
     out.push({ kind: 'fifo', line: fifoVsLine(v.vs, v.quorumUp) });
   }
+}
+
+/** Identity of a virtual server across reloads (keepalived vs_iseq). */
+export function vsIdentity(vs: VirtualServer): string {
+  const t = vs.target;
+  switch (t.kind) {
+    case 'ip':
+      return `${vs.protocol}:${t.address}:${t.port}`;
+    case 'fwmark':
+      return `FWM:${t.family ?? vs.ipFamily ?? ''}:${t.fwmark}`;
+    case 'group':
+      return `GROUP:${vs.protocol}:${t.group.name}`;
+  }
+}
+
+function sameSorryServer(a: VirtualServer, b: VirtualServer): boolean {
+  return a.sorryServer !== null && b.sorryServer !== null && a.sorryServer.address === b.sorryServer.address && a.sorryServer.port === b.sorryServer.port;
 }
 
 function weightSum(v: VsRuntime): number {

@@ -3,7 +3,7 @@
  * versioned (`v`) and validated on receipt by hand-written guards: anything that does not parse
  * is dropped and reported, never trusted. Both directions carry plain data only (structured clone).
  *
- *   main → worker : start {config, options} · query {id, what: dump|snapshot} · stop {keepIpvs}
+ *   main → worker : start {config, options} · reload {config} · query {id, what: dump|snapshot} · stop {keepIpvs}
  *   worker → main : ready {ipvs} · log {level, message} · effect {script|fifo} · table {services, dests}
  *                   · reply {id, dump | snapshot} · stopped
  *
@@ -30,6 +30,7 @@ export interface WorkerStartOptions {
 export type MainToWorker =
   | { readonly v: 1; readonly type: 'start'; readonly config: KeepalivedConfig; readonly options: WorkerStartOptions }
   | { readonly v: 1; readonly type: 'query'; readonly id: number; readonly what: 'dump' | 'snapshot' }
+  | { readonly v: 1; readonly type: 'reload'; readonly config: KeepalivedConfig }
   | { readonly v: 1; readonly type: 'stop'; readonly keepIpvs: boolean };
 
 export type WireEffect =
@@ -179,6 +180,8 @@ export function parseMainToWorker(x: unknown): MainToWorker | null {
       return isConfig(x['config']) && isStartOptions(x['options']) ? { v: 1, type: 'start', config: x['config'], options: x['options'] } : null;
     case 'query':
       return isNum(x['id']) && (x['what'] === 'dump' || x['what'] === 'snapshot') ? { v: 1, type: 'query', id: x['id'], what: x['what'] } : null;
+    case 'reload':
+      return isConfig(x['config']) ? { v: 1, type: 'reload', config: x['config'] } : null;
     case 'stop':
       return isBool(x['keepIpvs']) ? { v: 1, type: 'stop', keepIpvs: x['keepIpvs'] } : null;
     default:

@@ -53,23 +53,12 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
     applied: [...(sync?.table() ?? [])],
   });
 
-  const start = async (m: Extract<MainToWorker, { type: 'start' }>): Promise<void> => {
-    config = m.config;
-    let backend: IpvsBackend = memoryBackend();
-    if (m.options.ipvs === 'kernel') {
-      log('info', 'Initializing ipvs');
-      try {
-        backend = await (deps.openKernel ?? (async () => kernelBackend(await IpvsClient.open())))();
-      } catch (err) {
-        log('warn', `IPVS: Can't initialize ipvs: ${err instanceof Error ? err.message : String(err)} - health checkers keep running, the IPVS table is kept in memory only`);
-      }
-    }
-    const s = new IpvsSync(backend, log);
-    sync = s;
-    const e = new CheckerEngine({
-      config: m.config,
+  let bootstrapDelayUs: number | null = null;
+  const makeEngine = (cfg: KeepalivedConfig, s: IpvsSync): CheckerEngine =>
+    new CheckerEngine({
+      config: cfg,
       clock: createRealClock(),
-      ...(m.options.bootstrapDelayUs !== null ? { bootstrapDelayUs: m.options.bootstrapDelayUs } : {}),
+      ...(bootstrapDelayUs !== null ? { bootstrapDelayUs } : {}),
       onEffects: forward,
       isLocalAddress: localAddressLookup(),
       onLog: (level, message) => log(level, message),
@@ -82,9 +71,38 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
         });
       },
     });
+
+  const start = async (m: Extract<MainToWorker, { type: 'start' }>): Promise<void> => {
+    config = m.config;
+    bootstrapDelayUs = m.options.bootstrapDelayUs;
+    let backend: IpvsBackend = memoryBackend();
+    if (m.options.ipvs === 'kernel') {
+      log('info', 'Initializing ipvs');
+      try {
+        backend = await (deps.openKernel ?? (async () => kernelBackend(await IpvsClient.open())))();
+      } catch (err) {
+        log('warn', `IPVS: Can't initialize ipvs: ${err instanceof Error ? err.message : String(err)} - health checkers keep running, the IPVS table is kept in memory only`);
+      }
+    }
+    const s = new IpvsSync(backend, log);
+    sync = s;
+    const e = makeEngine(m.config, s);
     engine = e;
     e.start();
     post({ v: 1, type: 'ready', ipvs: backend.kind });
+  };
+
+  /** SIGHUP: a new engine for the new configuration, starting from the old one's state. */
+  const reload = (newConfig: KeepalivedConfig): void => {
+    const old = engine;
+    if (old === undefined || sync === undefined || config === undefined) return;
+    const previous = { virtualServers: config.virtualServers, pool: old.poolSnapshot() };
+    old.halt();
+    config = newConfig;
+    const e = makeEngine(newConfig, sync);
+    engine = e;
+    e.start(previous);
+    log('info', 'Health checkers reloaded');
   };
 
   const stop = async (keepIpvs: boolean): Promise<void> => {
@@ -116,6 +134,9 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
         return;
       case 'stop':
         void stop(m.keepIpvs);
+        return;
+      case 'reload':
+        if (!stopping) reload(m.config);
         return;
     }
   };
