@@ -12,7 +12,8 @@
  * Rules (keepalived 2.2.7):
  *  - a real server is alive when none of its checkers is down; `alpha` checkers start down;
  *  - quorum is gained when Σweight(alive) ≥ quorum + hysteresis, lost when it drops below
- *    quorum − hysteresis (or to 0); at start the state is down and evaluated once (`init`);
+ *    quorum − hysteresis (or to 0); every virtual server starts with its quorum up, checked
+ *    once at start ("Starting with quorum down" when the alive weight is already too low);
  *  - losing quorum with a sorry server removes the alive RSs and adds the sorry server; gaining it
  *    reverses that; `inhibit_on_failure` keeps a failed RS in the table at weight 0;
  *  - `notify_up`/`notify_down`, `quorum_up`/`quorum_down` and FIFO lines on every change; on stop
@@ -100,7 +101,7 @@ export class LvsPool {
   constructor(virtualServers: readonly VirtualServer[]) {
     this.vss = virtualServers.map((vs) => ({
       vs,
-      quorumUp: false,
+      quorumUp: true, // keepalived starts every virtual server with its quorum up
       sorryAlive: false,
       rss: vs.realServers.map((rs) => {
         const checkers = rs.checkers.map((c) => ({ isUp: !checkerAlpha(c), hasRun: false, alpha: checkerAlpha(c) }));
@@ -224,7 +225,7 @@ export class LvsPool {
     for (const v of this.vss) {
       if (v.sorryAlive) v.sorryAlive = false;
       for (const r of v.rss) {
-        out.push(info(`Shutting down service ${fmtRs(r.rs, v.vs)} from VS ${fmtVs(v.vs)}`));
+        out.push(info(`Shutting down ${r.rs.inhibitOnFailure && !r.alive ? '(inhibited) ' : ''}service ${fmtRs(r.rs, v.vs)} from VS ${fmtVs(v.vs)}`));
         if (!r.alive) continue;
         r.alive = false;
         if (v.vs.omega) this.rsNotifies(v, r, out);

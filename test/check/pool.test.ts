@@ -49,13 +49,20 @@ function setup(opts: Parameters<typeof vsConf>[0] = {}) {
 }
 
 describe('LvsPool start', () => {
-  it('starts every non-alpha real server alive and gains quorum', () => {
+  it('starts every non-alpha real server alive with the quorum up, silently', () => {
     const { pool, dests } = setup();
     const fx = pool.start();
     expect(dests()).toEqual(['192.168.0.2:8080/1', '192.168.0.3:8080/1']);
-    expect(logs(fx)).toContain('Gained quorum 1+0=1 <= 2 for VS [10.0.0.1]:tcp:80');
-    expect(fifo(fx)).toEqual(['VS [10.0.0.1]:tcp:80 UP']);
-    expect(scripts(fx)).toEqual(['quorum_up /bin/qup']);
+    expect(pool.snapshot().virtualServers[0]?.quorumUp).toBe(true);
+    expect(fx).toEqual([]);
+  });
+
+  it('starting below quorum reports "Starting with quorum down" and runs quorum_down', () => {
+    const { pool } = setup({ quorum: 3 });
+    const fx = pool.start();
+    expect(logs(fx)).toEqual(['Starting with quorum down 3-0=3 > 2 for VS [10.0.0.1]:tcp:80']);
+    expect(scripts(fx)).toEqual(['quorum_down /bin/qdown']);
+    expect(fifo(fx)).toEqual(['VS [10.0.0.1]:tcp:80 DOWN']);
   });
 
   it('alpha checkers start down: no dest until the first success, notify_down after the first failure', () => {
@@ -69,6 +76,7 @@ describe('LvsPool start', () => {
     expect(dests()).toEqual(['192.168.0.3:8080/1']);
     expect(logs(up)).toContain('Adding service [192.168.0.3]:tcp:8080 to VS [10.0.0.1]:tcp:80');
     expect(fifo(up)).toEqual(['RS [192.168.0.3]:tcp:8080 [10.0.0.1]:tcp:80 UP', 'VS [10.0.0.1]:tcp:80 UP']);
+    expect(logs(up)).toContain('Gained quorum 1+0=1 <= 1 for VS [10.0.0.1]:tcp:80');
   });
 
   it('a sorry server is added at start when quorum cannot be met', () => {

@@ -177,7 +177,12 @@ virtual_server 10.0.0.1 80 {
     const silent: CheckerLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
     const host = startCheckerHost({ config, logger: silent, ipvs: { mode: 'memory' }, workerUrl, bootstrapDelayUs: 0 });
     try {
-      await waitFor(() => received.join('').includes('VS [10.0.0.1]:tcp:80 UP'), 'quorum UP line on the FIFO');
+      const snap = async (): Promise<number> => (await host.snapshot()).checkers[0]?.attempts ?? 0;
+      let attempts = 0;
+      while (attempts === 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        attempts = await snap().catch(() => 0);
+      }
       await srv.close();
       await waitFor(() => existsSync(marker), 'notify_down script');
       expect(readFileSync(marker, 'utf8')).toBe('rs-down\n');
