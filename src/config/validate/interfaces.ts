@@ -5,7 +5,7 @@
  */
 import type { DiagnosticSink } from '../../core/diagnostics.js';
 import type { HostView } from '../../io/host/types.js';
-import type { KeepalivedConfig, VirtualIpAddress } from '../model.js';
+import type { KeepalivedConfig, VirtualIpAddress, VirtualRoute } from '../model.js';
 import { ValidateCode as C } from './codes.js';
 
 /** An address as keepalived prints it: the prefix only when it is not the host prefix. */
@@ -26,6 +26,13 @@ export function validateInterfaces(cfg: KeepalivedConfig, host: HostView, sink: 
     }
   };
 
+  const checkRoute = (r: VirtualRoute): void => {
+    if (r.dev !== null && !exists(r.dev)) {
+      sink.warning(C.ROUTE_INTERFACE_MISSING, `WARNING - interface ${r.dev} for VROUTE nexthop doesn't exist`, r.pos, 'dev');
+      bad = true;
+    }
+  };
+
   for (const vi of cfg.vrrpInstances) {
     if (vi.interface !== null && !exists(vi.interface.name)) {
       sink.warning(C.INTERFACE_MISSING, `WARNING - interface ${vi.interface.name} for vrrp_instance ${vi.name} doesn't exist`, vi.interface.pos, 'interface');
@@ -39,6 +46,7 @@ export function validateInterfaces(cfg: KeepalivedConfig, host: HostView, sink: 
     }
     vi.virtualIpAddresses.forEach(checkVip);
     vi.virtualIpAddressesExcluded.forEach(checkVip);
+    vi.virtualRoutes.forEach(checkRoute);
   }
   for (const sg of cfg.syncGroups) {
     for (const t of sg.trackInterfaces) {
@@ -49,6 +57,7 @@ export function validateInterfaces(cfg: KeepalivedConfig, host: HostView, sink: 
     }
   }
   cfg.staticIpAddresses.forEach(checkVip);
+  cfg.staticRoutes.forEach(checkRoute);
   if (bad) sink.fatal(C.BAD_INTERFACE, 'Non-existent interface specified in configuration');
   return bad;
 }

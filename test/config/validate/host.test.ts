@@ -42,6 +42,32 @@ describe('interface existence', () => {
     expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.VIP_INTERFACE_MISSING, ValidateCode.BAD_INTERFACE]);
   });
 
+  it('checks route devices', () => {
+    const sink = new DiagnosticSink();
+    const route = {
+      to: '10.60.0.0',
+      family: 'inet' as const,
+      prefixLen: 16,
+      type: 'unicast',
+      via: '10.0.0.254',
+      src: null,
+      dev: 'eth7',
+      table: null,
+      metric: null,
+      scope: null,
+      protocol: null,
+      onlink: false,
+      noTrack: false,
+      otherOptions: [],
+      pos: at(12),
+    };
+    validateConfig(config({ staticRoutes: [route] }), fakeHost({}), sink);
+    expect(sink.items.map((d) => d.message)).toEqual([
+      "WARNING - interface eth7 for VROUTE nexthop doesn't exist",
+      'Non-existent interface specified in configuration',
+    ]);
+  });
+
   it('skips interface checks with dynamic_interfaces or without a host', () => {
     const vi = instance({ interface: { name: 'eth9', pos: at(6) } });
     const dyn = new DiagnosticSink();
