@@ -6,7 +6,8 @@
  *   failure, retryIt < retry    → no report, retryIt+1, next in delay_before_retry
  *   failure, retries exhausted  → report down, retries reset, next in delay_loop
  *
- * So `retry N` means N+1 consecutive failures before a server is taken down.
+ * So `retry N` means N+1 consecutive failures before a server is taken down. MISC_CHECK does not
+ * retry while its checker is already down (keepalived's check_misc): `retryWhileDown: false`.
  */
 
 export interface CheckerTiming {
@@ -28,8 +29,9 @@ export interface ProgressStep {
 
 export const INITIAL_PROGRESS: CheckerProgress = { retryIt: 0 };
 
-export function afterAttempt(p: CheckerProgress, success: boolean, t: CheckerTiming): ProgressStep {
+export function afterAttempt(p: CheckerProgress, success: boolean, t: CheckerTiming, state: { readonly isUp: boolean; readonly retryWhileDown: boolean } = { isUp: true, retryWhileDown: true }): ProgressStep {
   if (success) return { next: { retryIt: 0 }, report: 'up', nextDelayUs: t.delayLoopUs };
+  if (!state.isUp && !state.retryWhileDown) return { next: { retryIt: 0 }, report: 'down', nextDelayUs: t.delayLoopUs };
   if (p.retryIt < t.retry) return { next: { retryIt: p.retryIt + 1 }, report: null, nextDelayUs: t.delayBeforeRetryUs };
   return { next: { retryIt: 0 }, report: 'down', nextDelayUs: t.delayLoopUs };
 }

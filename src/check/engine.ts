@@ -225,16 +225,17 @@ export class CheckerEngine {
   private conclude(r: Runner, outcome: ProbeOutcome): void {
     const log = this.opts.onLog ?? (() => {});
     const c = r.checker;
-    const step = afterAttempt(r.progress, outcome.ok, { retry: c.retry, delayLoopUs: c.delayLoopUs, delayBeforeRetryUs: c.delayBeforeRetryUs });
-    r.progress = step.next;
     const id = rsId(r.vsIndex, r.rsIndex);
+    const isUp = this.pool.snapshot().virtualServers[r.vsIndex]?.realServers[r.rsIndex]?.checkersUp[r.checkerIndex] ?? true;
+    const step = afterAttempt(
+      r.progress,
+      outcome.ok,
+      { retry: c.retry, delayLoopUs: c.delayLoopUs, delayBeforeRetryUs: c.delayBeforeRetryUs },
+      { isUp, retryWhileDown: c.kind !== 'MISC_CHECK' },
+    );
+    r.progress = step.next;
+    for (const line of checkerLogLines(r, outcome, step.report, isUp)) log('info', line);
     const fx: PoolEffect[] = [];
-    const wasUp = this.pool.snapshot().virtualServers[r.vsIndex]?.realServers[r.rsIndex]?.checkersUp[r.checkerIndex];
-    if (!outcome.ok && step.report === null && c.logAllFailures) log('info', `${describe(r)} failed (${outcome.reason}), retry ${step.next.retryIt} of ${c.retry}`);
-    if (step.report === 'up' && wasUp === false) log('info', `${describe(r)} success.`);
-    if (step.report === 'down' && (wasUp === true || c.logAllFailures)) {
-      log('info', `${describe(r)} failed after ${c.retry} retr${c.retry === 1 ? 'y' : 'ies'}: ${outcome.ok ? '' : outcome.reason}`);
-    }
     if (step.report !== null) fx.push(...this.pool.checkerResult(id, r.checkerIndex, step.report === 'up'));
     if (outcome.ok && outcome.weight !== undefined) fx.push(...this.pool.setWeight(id, outcome.weight));
     if (fx.length > 0) this.opts.onEffects(fx);
@@ -252,21 +253,30 @@ export class CheckerEngine {
   }
 }
 
-function describe(r: Runner): string {
+/** keepalived's per-checker log lines for one concluded attempt. */
+function checkerLogLines(r: Runner, outcome: ProbeOutcome, report: 'up' | 'down' | null, wasUp: boolean): string[] {
+  const c = r.checker;
   const target = fmtRs(r.rs, r.vs);
-  switch (r.checker.kind) {
+  const reason = outcome.ok ? '' : outcome.reason;
+  const out: string[] = [];
+  switch (c.kind) {
     case 'TCP_CHECK':
-      return `TCP connection to ${target}`;
-    case 'HTTP_GET':
-    case 'SSL_GET':
-      return `${r.checker.kind === 'SSL_GET' ? 'SSL' : 'HTTP'} check on service ${target}`;
-    case 'MISC_CHECK':
-      return `Misc check for [${r.checker.miscPath?.commandLine ?? ''}] of service ${target}`;
-    case 'SMTP_CHECK':
-      return `SMTP check on service ${target}`;
-    case 'DNS_CHECK':
-      return `DNS check on service ${target}`;
-    default:
-      return `${r.checker.kind} on service ${target}`;
+      if (!outcome.ok && (wasUp || c.logAllFailures)) out.push(`TCP connection to ${target} ${reason.includes('timeout') ? 'timeout' : 'failed'}.`);
+      if (report === 'up' && !wasUp) out.push(`TCP connection to ${target} success.`);
+      if (report === 'down' && wasUp && c.retry > 0) out.push(`Check on service ${target} failed after ${c.retry} retry.`);
+      return out;
+    case 'MISC_CHECK': {
+      const script = `Misc check to [${r.rs.address}] for [${c.miscPath?.argv[0] ?? ''}]`;
+      if (report === 'up' && !wasUp) out.push(`${script} succeeded.`);
+      if (report === 'down' && wasUp) out.push(reason === 'timed out' ? `${script} timed out.` : `${script} failed (${reason}).`);
+      return out;
+    }
+    default: {
+      const what = c.kind === 'HTTP_GET' || c.kind === 'SSL_GET' ? (c.kind === 'SSL_GET' ? 'SSL' : 'HTTP') : c.kind === 'SMTP_CHECK' ? 'SMTP' : 'DNS';
+      if (!outcome.ok && (wasUp || c.logAllFailures)) out.push(`${what} check on service ${target}: ${reason}`);
+      if (report === 'up' && !wasUp) out.push(`${what} check on service ${target} success.`);
+      if (report === 'down' && wasUp) out.push(`Check on service ${target} failed after ${c.retry} retries.`);
+      return out;
+    }
   }
 }

@@ -25,10 +25,12 @@ describe('CheckerEngine on a fake clock (scripted probes)', () => {
     const calls: number[] = [];
     const tables: DesiredTable[] = [];
     const effects: PoolEffect[] = [];
+    const logs: string[] = [];
     const engine = new CheckerEngine({
       config,
       clock,
       random: () => 0.5,
+      onLog: (_level, m) => logs.push(m),
       onTable: (t) => tables.push(t),
       onEffects: (fx) => effects.push(...fx),
       probeFactory: () => () => {
@@ -54,6 +56,13 @@ describe('CheckerEngine on a fake clock (scripted probes)', () => {
     await step(10_000_000); // delay_loop → success
     expect(calls.at(-1)).toBe(19_000_000);
     expect(dests(tables.at(-1))).toEqual(['80/1']);
+    expect(logs.filter((l) => !l.startsWith('Activating'))).toEqual([
+      'TCP connection to [192.168.0.2]:tcp:80 failed.',
+      'TCP connection to [192.168.0.2]:tcp:80 failed.',
+      'TCP connection to [192.168.0.2]:tcp:80 failed.',
+      'Check on service [192.168.0.2]:tcp:80 failed after 2 retry.',
+      'TCP connection to [192.168.0.2]:tcp:80 success.',
+    ]);
     engine.stop();
     expect(clock.pendingCount).toBe(0);
   });

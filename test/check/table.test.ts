@@ -148,4 +148,10 @@ describe('checker progress', () => {
     expect(reports).toEqual([null, null, 'down', null, 'up']);
     expect(delays).toEqual([1_000_000, 1_000_000, 5_000_000, 1_000_000, 5_000_000]);
   });
+
+  it('MISC_CHECK style: no retries while already down', () => {
+    const s = afterAttempt({ retryIt: 0 }, false, t, { isUp: false, retryWhileDown: false });
+    expect(s).toEqual({ next: { retryIt: 0 }, report: 'down', nextDelayUs: 5_000_000 });
+    expect(afterAttempt({ retryIt: 0 }, false, t, { isUp: false, retryWhileDown: true }).report).toBeNull();
+  });
 });

@@ -3,6 +3,7 @@
  * Exit 0 = success, anything else (1, a signal, the timeout) = failure. With `misc_dynamic`, an
  * exit status 2..255 is a success that sets the real server's weight to status − 2.
  */
+import { constants as osConstants } from 'node:os';
 import type { MiscChecker } from '../../config/model.js';
 import { runScript, type ScriptCredentials } from '../../io/notify/index.js';
 import { fail, type Probe, type ProbeOutcome } from './types.js';
@@ -27,7 +28,7 @@ export function miscProbe(c: MiscChecker, opts: MiscProbeOptions = {}): Probe {
         if (c.miscDynamic && r.exitCode >= 2 && r.exitCode <= 255) return { ok: true, weight: r.exitCode - 2, detail: `exit ${r.exitCode}` };
         return fail(`exited with status ${r.exitCode}`);
       case 'signaled':
-        return fail(`killed by ${r.signal}`);
+        return fail(`due to signal ${osConstants.signals[r.signal] ?? r.signal}`);
       case 'timeout':
         return fail('timed out');
       case 'failed-to-start':
