@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
 import { createRootLog } from '../../src/core/log.js';
 import { InstanceDriver } from '../../src/core/instance.js';
+import { formatDataDump, formatStatsDump } from '../../src/core/dumps.js';
 import type { ResolvedInstance, ResolvedVip } from '../../src/core/instance-config.js';
 import type { AnnounceRequest, ReceivedAdvertPacket, VipSpec } from '../../src/core/ports.js';
 import { makeInstanceParams } from '../../src/vrrp/params.js';
@@ -231,5 +232,21 @@ describe('InstanceDriver', () => {
     await h.driver.idle();
     expect(h.driver.state).toBe('FAULT');
     expect(h.kernel.size).toBe(0);
+  });
+
+  it('SIGUSR1/SIGUSR2 dumps show state and counters', async () => {
+    const h = harness(resolved(255));
+    h.driver.start(true);
+    h.driver.handlePacket(peerAdvert(100, 'wrong'));
+    h.clock.advance(2_000_000);
+    await h.driver.idle();
+    const data = formatDataDump([h.driver], new Date(0));
+    expect(data).toContain(' VRRP Instance = VI_1');
+    expect(data).toContain('   State = MASTER');
+    expect(data).toContain('     10.0.0.100/24 dev eth0');
+    const stats = formatStatsDump([h.driver]);
+    expect(stats).toContain(`    Sent: ${h.driver.stats.advertsSent}`);
+    expect(h.driver.stats.advertsSent).toBe(3);
+    expect(stats).toContain('    Failure: 1');
   });
 });
