@@ -226,7 +226,7 @@ export class CheckerEngine {
     const log = this.opts.onLog ?? (() => {});
     const c = r.checker;
     const id = rsId(r.vsIndex, r.rsIndex);
-    const isUp = this.pool.snapshot().virtualServers[r.vsIndex]?.realServers[r.rsIndex]?.checkersUp[r.checkerIndex] ?? true;
+    const isUp = this.pool.checkerUp(id, r.checkerIndex) ?? true;
     const step = afterAttempt(
       r.progress,
       outcome.ok,
@@ -238,8 +238,11 @@ export class CheckerEngine {
     const fx: PoolEffect[] = [];
     if (step.report !== null) fx.push(...this.pool.checkerResult(id, r.checkerIndex, step.report === 'up'));
     if (outcome.ok && outcome.weight !== undefined) fx.push(...this.pool.setWeight(id, outcome.weight));
-    if (fx.length > 0) this.opts.onEffects(fx);
-    this.publishTable();
+    // Every change the table depends on (alive, weight, quorum, sorry server) comes with an effect.
+    if (fx.length > 0) {
+      this.opts.onEffects(fx);
+      this.publishTable();
+    }
     this.schedule(r, step.nextDelayUs);
   }
 

@@ -3,7 +3,9 @@
  * protocol (`protocol.ts`), supervises it (an unexpected exit restarts it with exponential
  * back-off, reset after a quiet minute), and performs the effects the worker asks for:
  * notify_up/notify_down/quorum_up/quorum_down scripts (as `script_user` or the script's own user)
- * and LVS notify FIFO lines (to `lvs_notify_fifo` and `notify_fifo`, unless the caller takes them).
+ * and LVS notify FIFO lines (to `lvs_notify_fifo` and `notify_fifo`, unless the caller takes them);
+ * `lvs_notify_fifo_script` is started on the LVS FIFO and stopped with the host (the shared
+ * `notify_fifo_script` is the daemon's).
  *
  * Wiring from the daemon:
  *   const checkers = startCheckerHost({ config, logger: log.component('check'), ipvs: { keepOnStop: opts.dontReleaseIpvs } });
@@ -12,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { KeepalivedConfig } from '../config/model.js';
-import { FifoWriter, resolveScriptUser, runScript, type ScriptCredentials } from '../io/notify/index.js';
+import { FifoWriter, resolveScriptUser, runScript, startFifoScript, type ScriptCredentials, type ScriptHandle } from '../io/notify/index.js';
 import { parseWorkerToMain, type CheckerSnapshot, type LogLevel, type MainToWorker, type WireEffect, type WorkerToMain } from './protocol.js';
 
 /** The part of a (pino) logger the host uses. */
@@ -132,22 +134,32 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
     return [...new Set([g.lvsNotifyFifo?.path, g.notifyFifo?.path].filter((p): p is string => p !== undefined))];
   };
 
+  const fifoFor = (p: string): FifoWriter | undefined => {
+    let w = fifos.get(p);
+    if (w === undefined) {
+      try {
+        w = new FifoWriter(p, { onError: (err) => log.error(`notify FIFO ${p}: ${err.message}`) });
+        fifos.set(p, w);
+      } catch (err) {
+        log.error(`cannot open notify FIFO ${p}: ${String(err)}`);
+      }
+    }
+    return w;
+  };
+
+  let fifoScript: ScriptHandle | undefined;
+  const startLvsFifoScript = (): void => {
+    const g = config.globalDefs;
+    if (!runEffects || g.lvsNotifyFifo === null || g.lvsNotifyFifoScript === null) return;
+    if (fifoFor(g.lvsNotifyFifo.path) === undefined) return;
+    const creds = credentialsFor(g.lvsNotifyFifoScript.user, g.lvsNotifyFifoScript.group);
+    fifoScript = startFifoScript(g.lvsNotifyFifoScript.argv, g.lvsNotifyFifo.path, creds !== undefined ? { credentials: creds } : {});
+  };
+
   const perform = (e: WireEffect): void => {
     if (!runEffects) return;
     if (e.kind === 'fifo') {
-      for (const p of fifoPaths()) {
-        let w = fifos.get(p);
-        if (w === undefined) {
-          try {
-            w = new FifoWriter(p, { onError: (err) => log.error(`notify FIFO ${p}: ${err.message}`) });
-            fifos.set(p, w);
-          } catch (err) {
-            log.error(`cannot open notify FIFO ${p}: ${String(err)}`);
-            continue;
-          }
-        }
-        w.write(e.line);
-      }
+      for (const p of fifoPaths()) fifoFor(p)?.write(e.line);
       return;
     }
     const creds = credentialsFor(e.user, e.group);
@@ -245,6 +257,7 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
     });
   };
 
+  startLvsFifoScript();
   spawn();
 
   return {
@@ -279,6 +292,7 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
         await new Promise((r) => setImmediate(r));
         await w.terminate();
       }
+      fifoScript?.kill();
       for (const f of fifos.values()) f.close();
       fifos.clear();
     },

@@ -203,6 +203,11 @@ export class LvsPool {
     return out;
   }
 
+  /** Current state of one checker (true = up); undefined for an unknown id. */
+  checkerUp(id: RsId, checkerIndex: number): boolean | undefined {
+    return this.find(id)?.[1].checkers[checkerIndex]?.isUp;
+  }
+
   /** update_svr_wgt: a new effective weight (misc_dynamic); may change the quorum. */
   setWeight(id: RsId, weight: number): PoolEffect[] {
     const out: PoolEffect[] = [];

@@ -193,4 +193,33 @@ virtual_server 10.0.0.1 80 {
       reader.destroy();
     }
   });
+
+  it('starts lvs_notify_fifo_script on the LVS FIFO and stops it with the host', async () => {
+    const srv = await startTcp();
+    const fifo = join(dir, 'lvs2.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const out = join(dir, 'fifo-lines.txt');
+    const reader = join(dir, 'reader.sh');
+    writeFileSync(reader, `#!/bin/sh\nwhile read line; do echo "$line" >> ${out}; done < "$1"\n`);
+    chmodSync(reader, 0o755);
+    const config = model(`global_defs {
+  lvs_notify_fifo ${fifo}
+  lvs_notify_fifo_script ${reader}
+}
+virtual_server 10.0.0.1 80 {
+  protocol TCP
+  delay_loop 0.1
+  real_server 127.0.0.1 ${srv.port} { TCP_CHECK { connect_timeout 0.5
+      retry 0 } }
+}`);
+    const silent: CheckerLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+    const host = startCheckerHost({ config, logger: silent, ipvs: { mode: 'memory' }, workerUrl, bootstrapDelayUs: 0 });
+    try {
+      await srv.close();
+      await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('DOWN'), 'line read by the fifo script');
+      expect(readFileSync(out, 'utf8')).toContain(`RS [127.0.0.1]:tcp:${srv.port} [10.0.0.1]:tcp:80 DOWN`);
+    } finally {
+      await host.stop();
+    }
+  });
 });
