@@ -191,6 +191,10 @@ export class Daemon {
       this.core.error({ err }, `cannot load configuration ${this.opts.configFile}: ${(err as Error).message}`);
       return undefined;
     }
+    if (res.files.length === 0) {
+      this.core.error({ code: 'KTS_CONFIG_NOT_FOUND' }, `configuration file ${this.opts.configFile} not found or not readable`);
+      return undefined;
+    }
     let fatal = false;
     for (const d of res.diagnostics) {
       const text = formatDiagnostic(d);

@@ -101,10 +101,15 @@ export class Router {
   }
 
   /** Writes `conf` into the lab dir and starts `impl` with it. */
-  start(conf: string, impl: Impl = IMPL): NsProcess {
+  start(conf: string, impl: Impl = IMPL, extra: readonly string[] = [], env?: NodeJS.ProcessEnv): NsProcess {
     const path = this.ns.lab.writeFile(`${this.role}.conf`, conf);
-    this.proc = impl === 'keepalived' ? this.ns.startKeepalived(path) : this.ns.startKeepalivedTs(path);
+    this.proc = impl === 'keepalived' ? this.ns.startKeepalived(path, extra, env) : this.ns.startKeepalivedTs(path, extra, env);
     return this.proc;
+  }
+
+  /** Path of this router's config file. */
+  get confPath(): string {
+    return `${this.ns.lab.dir}/${this.role}.conf`;
   }
 
   /** Rewrites the config file in place (for SIGHUP reloads). */

@@ -284,7 +284,7 @@ export class Netns {
    * Starts keepalived-ts in the foreground with console logging: `node bin/keepalived-ts -n -l -f CONF`
    * (pid files inside the lab directory so several daemons never share /run/keepalived.pid).
    */
-  startKeepalivedTs(conf: string, extra: readonly string[] = []): NsProcess {
+  startKeepalivedTs(conf: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv): NsProcess {
     const root = repoRoot();
     const pid = join(this.lab.dir, `${this.role}-kts`);
     // KTS_BIN: run another entry script instead of bin/keepalived-ts (development of the daemon).
@@ -292,16 +292,16 @@ export class Netns {
     return this.spawn('keepalived-ts', process.execPath, [
       bin, '-n', '-l', '-D', '-f', conf,
       '-p', `${pid}.pid`, '-r', `${pid}-vrrp.pid`, '-c', `${pid}-checkers.pid`, ...extra,
-    ]);
+    ], env !== undefined ? { env: { ...process.env, ...env } } : {});
   }
 
   /** Starts the reference keepalived (VRRP only) in the foreground with console logging. */
-  startKeepalived(conf: string, extra: readonly string[] = []): NsProcess {
+  startKeepalived(conf: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv): NsProcess {
     const pid = join(this.lab.dir, `${this.role}-ka`);
     return this.spawn('keepalived', '/usr/sbin/keepalived', [
       '-n', '-l', '-D', '-P', '-f', conf,
       '-p', `${pid}.pid`, '-r', `${pid}-vrrp.pid`, '-c', `${pid}-checkers.pid`, ...extra,
-    ]);
+    ], env !== undefined ? { env: { ...process.env, ...env } } : {});
   }
 }
 

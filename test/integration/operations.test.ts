@@ -1,0 +1,69 @@
+/**
+ * Operations on a single router (address owner, so it is MASTER at once): SIGUSR1/SIGUSR2 dumps into
+ * TMPDIR, a SIGHUP with an unreadable configuration keeps the running one, and `-V` leaves the VIP
+ * configured at stop.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { leftoverNamespaces, sleep, waitFor } from '../lab/netns.js';
+import { IMPL, assertBuilt, buildTopology, integrationSkipReason, vrrpConf } from './helpers.js';
+import type { Router, Topology } from './helpers.js';
+
+const VIP = '10.91.0.200';
+
+describe.skipIf(integrationSkipReason() !== undefined)('signals and stop options', () => {
+  let topo: Topology | undefined;
+  afterEach(async () => {
+    const prefix = topo?.lab.prefix;
+    await topo?.lab.cleanup();
+    topo = undefined;
+    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
+  });
+
+  async function owner(extra: readonly string[] = []): Promise<{ r1: Router; tmp: string }> {
+    assertBuilt();
+    topo = await buildTopology('ito', '10.91.0', 1);
+    const r1 = topo.routers[0]!;
+    const tmp = join(topo.lab.dir, 'tmp');
+    mkdirSync(tmp);
+    r1.start(vrrpConf('it-r1', { vrid: 92, priority: 255, state: 'MASTER', advertInt: 1, vips: [`${VIP}/24`] }), undefined, extra, { TMPDIR: tmp });
+    await waitFor('owner to hold the VIP', () => r1.hasVip(VIP), 5000);
+    return { r1, tmp };
+  }
+
+  it('SIGUSR1 writes keepalived.data and SIGUSR2 keepalived.stats into TMPDIR', async () => {
+    const { r1, tmp } = await owner();
+    await sleep(300);
+    r1.proc!.signal('SIGUSR1');
+    const data = join(tmp, 'keepalived.data');
+    await waitFor('data dump', () => existsSync(data) && /State = MASTER/.test(readFileSync(data, 'utf8')), 3000);
+    expect(readFileSync(data, 'utf8')).toContain('VI_1');
+    r1.proc!.signal('SIGUSR2');
+    const stats = join(tmp, 'keepalived.stats');
+    await waitFor('stats dump', () => existsSync(stats) && readFileSync(stats, 'utf8').includes('Advertisements'), 3000);
+    expect(readFileSync(stats, 'utf8')).toMatch(/Sent: [1-9]/);
+  });
+
+  it.skipIf(IMPL === 'keepalived')('SIGHUP with an unreadable configuration keeps the running one', async () => {
+    const { r1 } = await owner();
+    rmSync(r1.confPath);
+    r1.proc!.signal('SIGHUP');
+    await r1.proc!.waitForLine(/reload failed: keeping the running configuration/, 3000);
+    await sleep(1500);
+    expect(await r1.hasVip(VIP)).toBe(true);
+    expect(r1.proc!.running).toBe(true);
+    expect(r1.proc!.lines.filter((l) => /Entering \w+ STATE/.test(l))).toHaveLength(1);
+  });
+
+  it('-V (--dont-release-vrrp) leaves the VIP configured at stop; without it the VIP goes', async () => {
+    const { r1 } = await owner(['-V']);
+    expect(await r1.proc!.stop('SIGTERM', 5000)).toBe(0);
+    expect(await r1.hasVip(VIP)).toBe(true);
+    await r1.ns.ip('addr', 'del', `${VIP}/24`, 'dev', 'eth0');
+    r1.start(vrrpConf('it-r1', { vrid: 92, priority: 255, state: 'MASTER', advertInt: 1, vips: [`${VIP}/24`] }));
+    await waitFor('owner to hold the VIP again', () => r1.hasVip(VIP), 5000);
+    expect(await r1.proc!.stop('SIGTERM', 5000)).toBe(0);
+    expect(await r1.hasVip(VIP)).toBe(false);
+  });
+});
