@@ -20,12 +20,13 @@ import { httpProbe } from './probes/http.js';
 import { miscProbe } from './probes/misc.js';
 import { smtpProbe } from './probes/smtp.js';
 import { tcpProbe } from './probes/tcp.js';
+import { udpProbe } from './probes/udp.js';
 import { endpointOf, type Probe, type ProbeOutcome } from './probes/types.js';
 
 /** keepalived's BOOTSTRAP_DELAY: checkers start one second after the daemon. */
 export const BOOTSTRAP_DELAY_US = 1_000_000;
 
-export type CheckerKindSupported = 'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'MISC_CHECK' | 'SMTP_CHECK' | 'DNS_CHECK';
+export type CheckerKindSupported = 'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'MISC_CHECK' | 'SMTP_CHECK' | 'DNS_CHECK' | 'UDP_CHECK';
 
 export interface ProbeContext {
   readonly vs: VirtualServer;
@@ -34,7 +35,7 @@ export interface ProbeContext {
   readonly credentials: ScriptCredentials | undefined;
 }
 
-/** Builds the probe for a checker; null = not supported (UDP_CHECK, PING_CHECK, FILE_CHECK). */
+/** Builds the probe for a checker; null = not supported (PING_CHECK, FILE_CHECK). */
 export function defaultProbeFactory(ctx: ProbeContext): Probe | null {
   const c = ctx.checker;
   switch (c.kind) {
@@ -49,6 +50,8 @@ export function defaultProbeFactory(ctx: ProbeContext): Probe | null {
       return smtpProbe(endpointOf(c, ctx.rs), c.heloName ?? 'localhost');
     case 'DNS_CHECK':
       return dnsProbe(endpointOf(c, ctx.rs), c.type, c.name);
+    case 'UDP_CHECK':
+      return udpProbe(endpointOf(c, ctx.rs), c);
     default:
       return null;
   }
@@ -275,7 +278,7 @@ function checkerLogLines(r: Runner, outcome: ProbeOutcome, report: 'up' | 'down'
       return out;
     }
     default: {
-      const what = c.kind === 'HTTP_GET' || c.kind === 'SSL_GET' ? (c.kind === 'SSL_GET' ? 'SSL' : 'HTTP') : c.kind === 'SMTP_CHECK' ? 'SMTP' : 'DNS';
+      const what = { HTTP_GET: 'HTTP', SSL_GET: 'SSL', SMTP_CHECK: 'SMTP', DNS_CHECK: 'DNS', UDP_CHECK: 'UDP', PING_CHECK: 'PING' }[c.kind];
       if (!outcome.ok && (wasUp || c.logAllFailures)) out.push(`${what} check on service ${target}: ${reason}`);
       if (report === 'up' && !wasUp) out.push(`${what} check on service ${target} success.`);
       if (report === 'down' && wasUp) out.push(`Check on service ${target} failed after ${c.retry} retries.`);

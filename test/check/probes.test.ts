@@ -8,6 +8,9 @@ import { miscProbe } from '../../src/check/probes/misc.js';
 import { smtpProbe } from '../../src/check/probes/smtp.js';
 import { checkDnsAnswer, dnsProbe, encodeDnsQuery } from '../../src/check/probes/dns.js';
 import { tcpProbe } from '../../src/check/probes/tcp.js';
+import { checkUdpReply, udpProbe } from '../../src/check/probes/udp.js';
+import type { UdpChecker } from '../../src/config/model.js';
+import { createSocket } from 'node:dgram';
 import type { ProbeEndpoint } from '../../src/check/probes/types.js';
 import { model } from './helpers.js';
 import { startDns, startHttp, startHttps, startSmtp, startTcp } from './servers.js';
@@ -199,5 +202,34 @@ describe('SMTP_CHECK and DNS_CHECK probes', () => {
       await servfail.close();
     }
     expect(checkDnsAnswer(5, Buffer.alloc(4))).toEqual({ ok: false, reason: 'short DNS answer (4 bytes)' });
+  });
+});
+
+describe('UDP_CHECK probe', () => {
+  const udp = (extra: string, port: number): UdpChecker =>
+    firstChecker<UdpChecker>(`virtual_server 10.0.0.1 53 { protocol UDP
+  real_server 127.0.0.1 ${port} { UDP_CHECK { ${extra} } } }`);
+
+  it('passes on silence, fails on ICMP port unreachable, checks required replies', async () => {
+    const echo = createSocket('udp4');
+    const seen: Buffer[] = [];
+    echo.on('message', (m, r) => {
+      seen.push(m);
+      echo.send(Buffer.from('pong!'), r.port, r.address);
+    });
+    await new Promise<void>((r) => echo.bind(0, '127.0.0.1', () => r()));
+    const port = echo.address().port;
+    try {
+      expect(await udpProbe(ep(port, 300), udp('payload 70696e67\n require_reply 706f6e67', port))(signal)).toEqual({ ok: true });
+      expect(seen[0]?.toString()).toBe('ping');
+      const wrong = await udpProbe(ep(port, 300), udp('require_reply 0102', port))(signal);
+      expect(wrong.ok ? '' : wrong.reason).toBe('reply data does not match');
+    } finally {
+      echo.close();
+    }
+    // nobody listens on the port now: ICMP port unreachable → ECONNREFUSED
+    const refused = await udpProbe(ep(port, 1000), udp('', port))(signal);
+    expect(refused.ok ? '' : refused.reason).toContain('ECONNREFUSED');
+    expect(checkUdpReply({ requireReplyData: null, minReplyLength: 4, maxReplyLength: 0 }, Buffer.from('ab'))).toBe('reply too short (2 < 4)');
   });
 });
