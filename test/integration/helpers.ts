@@ -136,15 +136,15 @@ export interface Topology {
 }
 
 /** Two (or more) routers and a client on one bridge: `<subnet>.11`, `.12`, … and client `.100`. */
-export async function buildTopology(tag: string, subnet: string, routerCount = 2): Promise<Topology> {
+export async function buildTopology(tag: string, subnet: string, routerCount = 2, ipv6Prefix?: string): Promise<Topology> {
   const lab = Lab.create(tag);
   const routers: Router[] = [];
   for (let i = 0; i < routerCount; i++) {
     const ip = `${subnet}.${11 + i}`;
-    const ns = await lab.addHost(`r${i + 1}`, { ipv4: `${ip}/24` });
+    const ns = await lab.addHost(`r${i + 1}`, { ipv4: `${ip}/24`, ...(ipv6Prefix !== undefined ? { ipv6Address: `${ipv6Prefix}::${11 + i}/64` } : {}) });
     routers.push(new Router(ns, ip, await ns.mac()));
   }
-  const client = await lab.addHost('client', { ipv4: `${subnet}.100/24` });
+  const client = await lab.addHost('client', { ipv4: `${subnet}.100/24`, ...(ipv6Prefix !== undefined ? { ipv6Address: `${ipv6Prefix}::100/64` } : {}) });
   return { lab, routers, client, subnet };
 }
 

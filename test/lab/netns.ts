@@ -328,6 +328,10 @@ export interface HostOptions {
   readonly ipv4?: string;
   /** Fixed MAC for eth0 (default: random). */
   readonly mac?: string;
+  /** Keep IPv6 on (link-local without DAD delay); default off. */
+  readonly ipv6?: boolean;
+  /** IPv6 address with prefix for eth0 (implies ipv6). */
+  readonly ipv6Address?: string;
 }
 
 /** A set of namespaces joined by one bridge, with guaranteed cleanup. */
@@ -395,8 +399,14 @@ export class Lab {
     await sw.ip('link', 'add', port, 'type', 'veth', ...peerArgs);
     await sw.ip('link', 'set', port, 'master', 'br0');
     await sw.ip('link', 'set', port, 'up');
-    // No IPv6 on the lab links: keeps DAD/RS noise out of captures and logs.
-    await host.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    if (opts.ipv6 === true || opts.ipv6Address !== undefined) {
+      // IPv6 on, but no duplicate address detection: the link-local address is usable at once.
+      await host.exec('sysctl', ['-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.eth0.accept_dad=0']);
+      if (opts.ipv6Address !== undefined) await host.ip('addr', 'add', opts.ipv6Address, 'dev', 'eth0', 'nodad');
+    } else {
+      // No IPv6 on the lab links: keeps DAD/RS noise out of captures and logs.
+      await host.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+    }
     if (opts.ipv4 !== undefined) await host.ip('addr', 'add', opts.ipv4, 'dev', 'eth0');
     await host.ip('link', 'set', 'eth0', 'up');
     return host;
