@@ -6,8 +6,9 @@
  *   failure, retryIt < retry    → no report, retryIt+1, next in delay_before_retry
  *   failure, retries exhausted  → report down, retries reset, next in delay_loop
  *
- * So `retry N` means N+1 consecutive failures before a server is taken down. MISC_CHECK does not
- * retry while its checker is already down (keepalived's check_misc): `retryWhileDown: false`.
+ * So `retry N` means N+1 consecutive failures before a server is taken down. MISC_CHECK and
+ * UDP_CHECK do not retry while their checker is already down (keepalived's check_misc / check_udp):
+ * `retryWhileDown: false`.
  */
 
 export interface CheckerTiming {

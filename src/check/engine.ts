@@ -13,7 +13,7 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ScriptCredentials } from '../io/notify/index.js';
 import { afterAttempt, INITIAL_PROGRESS, type CheckerProgress } from './checker-progress.js';
 import { computeDesiredTable, type DesiredTable } from './desired-table.js';
-import { fmtRs, fmtVs } from './format.js';
+import { fmtRs, fmtTrio, fmtVs } from './format.js';
 import { LvsPool, rsId, type PoolEffect, type PoolSnapshot } from './pool.js';
 import { dnsProbe } from './probes/dns.js';
 import { httpProbe } from './probes/http.js';
@@ -234,7 +234,7 @@ export class CheckerEngine {
       r.progress,
       outcome.ok,
       { retry: c.retry, delayLoopUs: c.delayLoopUs, delayBeforeRetryUs: c.delayBeforeRetryUs },
-      { isUp, retryWhileDown: c.kind !== 'MISC_CHECK' },
+      { isUp, retryWhileDown: c.kind !== 'MISC_CHECK' && c.kind !== 'UDP_CHECK' },
     );
     r.progress = step.next;
     for (const line of checkerLogLines(r, outcome, step.report, isUp)) log('info', line);
@@ -259,27 +259,37 @@ export class CheckerEngine {
   }
 }
 
-/** keepalived's per-checker log lines for one concluded attempt. */
+/** FMT_CHK: the address the checker connects to, with the virtual server's protocol. */
+function fmtChk(r: Runner): string {
+  const c = r.checker;
+  return fmtTrio(c.connectIp?.address ?? r.rs.address, r.vs.protocol, c.connectPort ?? r.rs.port);
+}
+
+/** keepalived's per-checker log lines for one concluded attempt (check_tcp.c / check_udp.c / check_misc.c wording). */
 function checkerLogLines(r: Runner, outcome: ProbeOutcome, report: 'up' | 'down' | null, wasUp: boolean): string[] {
   const c = r.checker;
-  const target = fmtRs(r.rs, r.vs);
+  const target = fmtChk(r);
   const reason = outcome.ok ? '' : outcome.reason;
+  const hadRun = r.attempts > 1;
   const out: string[] = [];
   switch (c.kind) {
     case 'TCP_CHECK':
-      if (!outcome.ok && (wasUp || c.logAllFailures)) out.push(`TCP connection to ${target} ${reason.includes('timeout') ? 'timeout' : 'failed'}.`);
-      if (report === 'up' && !wasUp) out.push(`TCP connection to ${target} success.`);
-      if (report === 'down' && wasUp && c.retry > 0) out.push(`Check on service ${target} failed after ${c.retry} retry.`);
+    case 'UDP_CHECK': {
+      const proto = c.kind === 'TCP_CHECK' ? 'TCP' : 'UDP';
+      if (!outcome.ok && wasUp && c.logAllFailures) out.push(`${proto} connection to ${target} ${reason.includes('timeout') ? 'timedout' : 'failed'}.`);
+      if (report === 'up' && (!wasUp || !hadRun)) out.push(`${proto} connection to ${target} success.`);
+      if (report === 'down' && (wasUp || !hadRun)) out.push(c.retry > 0 && hadRun ? `${c.kind} on service ${target} failed after ${c.retry} retries.` : `${c.kind} on service ${target} failed.`);
       return out;
+    }
     case 'MISC_CHECK': {
       const script = `Misc check to [${r.rs.address}] for [${c.miscPath?.argv[0] ?? ''}]`;
-      if (report === 'up' && !wasUp) out.push(`${script} succeeded.`);
+      if (report === 'up' && (!wasUp || !hadRun)) out.push(`${script} succeeded.`);
       if (report === 'down' && wasUp) out.push(reason === 'timed out' ? `${script} timed out.` : `${script} failed (${reason}).`);
       return out;
     }
     default: {
-      const what = { HTTP_GET: 'HTTP', SSL_GET: 'SSL', SMTP_CHECK: 'SMTP', DNS_CHECK: 'DNS', UDP_CHECK: 'UDP', PING_CHECK: 'PING' }[c.kind];
-      if (!outcome.ok && (wasUp || c.logAllFailures)) out.push(`${what} check on service ${target}: ${reason}`);
+      const what = { HTTP_GET: 'HTTP', SSL_GET: 'SSL', SMTP_CHECK: 'SMTP', DNS_CHECK: 'DNS', PING_CHECK: 'PING' }[c.kind];
+      if (!outcome.ok && wasUp && c.logAllFailures) out.push(`${what} check on service ${target}: ${reason}`);
       if (report === 'up' && !wasUp) out.push(`${what} check on service ${target} success.`);
       if (report === 'down' && wasUp) out.push(`Check on service ${target} failed after ${c.retry} retries.`);
       return out;

@@ -57,10 +57,7 @@ describe('CheckerEngine on a fake clock (scripted probes)', () => {
     expect(calls.at(-1)).toBe(19_000_000);
     expect(dests(tables.at(-1))).toEqual(['80/1']);
     expect(logs.filter((l) => !l.startsWith('Activating'))).toEqual([
-      'TCP connection to [192.168.0.2]:tcp:80 failed.',
-      'TCP connection to [192.168.0.2]:tcp:80 failed.',
-      'TCP connection to [192.168.0.2]:tcp:80 failed.',
-      'Check on service [192.168.0.2]:tcp:80 failed after 2 retry.',
+      'TCP_CHECK on service [192.168.0.2]:tcp:80 failed after 2 retries.',
       'TCP connection to [192.168.0.2]:tcp:80 success.',
     ]);
     engine.stop();
