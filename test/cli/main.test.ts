@@ -70,7 +70,26 @@ const scripted = conf(
 `,
 );
 
+const missingParam = conf(
+  'missing.conf',
+  `vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 9
+    advert_int
+    virtual_ipaddress {
+        10.0.0.1
+    }
+}
+`,
+);
+
 describe('keepalived-ts -t', () => {
+  it('exits 2 like keepalived when a keyword lacks its parameter', async () => {
+    const io = captureIo();
+    expect(await run(['-t', '-f', missingParam, '--no-host-checks'], io)).toBe(2);
+    expect(io.err).toContain('is missing a parameter');
+  });
+
   it('exits 0 and prints nothing for a clean configuration', async () => {
     const io = captureIo();
     expect(await run(['-t', '-f', good, '--no-host-checks'], io)).toBe(0);

@@ -7,12 +7,28 @@
 import { exitCodeFor, formatDiagnostic } from '../../core/diagnostics.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { loadConfig } from '../../config/load.js';
+import type { LoadResult } from '../../config/load.js';
 import type { HostView } from '../../io/host/types.js';
 import type { CliIo } from '../io.js';
 import type { DaemonOptions } from '../options.js';
 
 /** keepalived's KEEPALIVED_EXIT_NO_CONFIG. */
 export const KEEPALIVED_EXIT_NO_CONFIG = 6;
+
+/** keepalived exits 2 (EXIT_INVALIDARGUMENT) at once when a keyword lacks a required parameter. */
+export const KEEPALIVED_EXIT_MISSING_PARAMETER = 2;
+
+/**
+ * The exit code `keepalived -t` would give: 6 when an include failed its include check, 2 when the
+ * parse hit a missing required parameter (keepalived aborts there), else graded by severity.
+ */
+export function configTestExitCode(result: Pick<LoadResult, 'diagnostics' | 'includeFileError'>): number {
+  if (result.includeFileError) return KEEPALIVED_EXIT_NO_CONFIG;
+  // The builder reports keepalived's abort with its exact wording ("Configuration line starting …").
+  if (result.diagnostics.some((d) => d.code === 'KTS_MISSING_PARAMETER' && d.message.startsWith('Configuration line starting ')))
+    return KEEPALIVED_EXIT_MISSING_PARAMETER;
+  return exitCodeFor(result.diagnostics);
+}
 
 export interface ConfigTestDeps {
   readonly io: CliIo;
@@ -27,8 +43,7 @@ export function formatReport(diagnostics: readonly Diagnostic[]): string {
 export async function runConfigTest(options: DaemonOptions, logFile: string | null, deps: ConfigTestDeps): Promise<number> {
   const host = options.noHostChecks ? null : await deps.loadHost();
   const result = loadConfig(options.configFile, { configId: options.configId, allConfig: options.allConfig, host });
-  // An include that fails its include check makes keepalived exit 6 (no config), even under -t.
-  const code = result.includeFileError ? KEEPALIVED_EXIT_NO_CONFIG : exitCodeFor(result.diagnostics);
+  const code = configTestExitCode(result);
   if (options.json) {
     const report: Record<string, unknown> = { file: options.configFile, files: result.files, exitCode: code, diagnostics: result.diagnostics };
     if (options.dumpConf) report['config'] = result.config;

@@ -53,6 +53,22 @@ function rsName(rs: RealServer, proto: string): string {
   return `[${rs.address}]:${proto}:${String(rs.port)}`;
 }
 
+/**
+ * The virtual servers keepalived keeps after completion, with the real servers it keeps: services on
+ * undeclared groups and services left without real servers are dropped, and so are their scripts.
+ */
+export function liveVirtualServers(cfg: KeepalivedConfig): { readonly vs: VirtualServer; readonly realServers: readonly RealServer[] }[] {
+  const groups = new Set(cfg.virtualServerGroups.map((g) => g.name));
+  const out: { vs: VirtualServer; realServers: RealServer[] }[] = [];
+  for (const vs of cfg.virtualServers) {
+    if (vs.target.kind === 'group' && !groups.has(vs.target.group.name)) continue;
+    const family = vsFamily(vs);
+    const realServers = vs.realServers.filter((rs) => family === null || rs.family === family);
+    if (realServers.length > 0) out.push({ vs, realServers });
+  }
+  return out;
+}
+
 export function validateVirtualServers(cfg: KeepalivedConfig, sink: DiagnosticSink, explicit: LvsExplicitSettings | null): void {
   const groups = new Set(cfg.virtualServerGroups.map((g) => g.name));
   for (const vs of cfg.virtualServers) {

@@ -14,6 +14,7 @@ import type { DiagnosticSink } from '../../core/diagnostics.js';
 import type { HostView } from '../../io/host/types.js';
 import type { KeepalivedConfig, ScriptSpec } from '../model.js';
 import { ValidateCode as C } from './codes.js';
+import { liveVirtualServers } from './lvs.js';
 
 export type ScriptSide = 'vrrp' | 'check' | 'startStop';
 type Side = ScriptSide;
@@ -56,10 +57,10 @@ function collectScripts(cfg: KeepalivedConfig): ScriptUse[] {
   add(g.notifyFifoScript, 'vrrp', 'notify');
   add(g.vrrpNotifyFifoScript, 'vrrp', 'notify');
   add(g.lvsNotifyFifoScript, 'check', 'notify');
-  for (const vs of cfg.virtualServers) {
+  for (const { vs, realServers } of liveVirtualServers(cfg)) {
     add(vs.quorumUp, 'check', 'other');
     add(vs.quorumDown, 'check', 'other');
-    for (const rs of vs.realServers) {
+    for (const rs of realServers) {
       add(rs.notifyUp, 'check', 'other');
       add(rs.notifyDown, 'check', 'other');
       for (const ck of rs.checkers) if (ck.kind === 'MISC_CHECK') add(ck.miscPath, 'check', 'misc');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DiagnosticSink, exitCodeFor } from '../../../src/core/diagnostics.js';
 import { ValidateCode, isInsecurePath, validateConfig } from '../../../src/config/validate/index.js';
-import { at, config, globalDefs, instance, script, vip, virtualServer, vrrpScript } from './model-helpers.js';
+import { at, checkerCommon, config, globalDefs, instance, realServer, script, vip, virtualServer, vrrpScript } from './model-helpers.js';
 import { fakeHost } from './fake-host.js';
 
 const trackedScript = (name: string) => [{ name, pos: at(12), weight: null, reverse: false }];
@@ -159,6 +159,14 @@ describe('script security', () => {
       '(VI_1) track script chk not found, ignoring...',
     ]);
     expect(exitCodeFor(sink.items)).toBe(5);
+  });
+
+  it('does not count scripts of virtual servers keepalived drops', () => {
+    const sink = new DiagnosticSink();
+    const misc = { kind: 'MISC_CHECK' as const, miscPath: script('/bin/true'), miscTimeoutUs: null, miscDynamic: false, user: null, group: null };
+    const rs = realServer('2001:db8::2', 80, 20, { checkers: [{ ...checkerCommon, ...misc }] });
+    validateConfig(config({ virtualServers: [virtualServer('10.0.0.1', 80, [rs], { quorumUp: script('/bin/true up') })] }), fakeHost({ files }), sink);
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.LVS_RS_FAMILY, ValidateCode.LVS_NO_REAL_SERVERS]);
   });
 
   it('finds commands without a slash on the search path', () => {

@@ -3,6 +3,7 @@
  * so each test states only what it is about.
  */
 import type {
+  CheckerCommon,
   GlobalDefs,
   KeepalivedConfig,
   NotifyScripts,
@@ -206,6 +207,23 @@ export function virtualServer(address: string, port: number, realServers: readon
     ...overrides,
   };
 }
+
+export const checkerCommon: CheckerCommon = {
+  pos: at(22),
+  connectIp: null,
+  connectPort: null,
+  bindTo: null,
+  bindPort: null,
+  bindIf: null,
+  connectTimeoutUs: 5_000_000,
+  fwmark: null,
+  retry: 1,
+  delayBeforeRetryUs: 1_000_000,
+  warmupUs: null,
+  delayLoopUs: 60_000_000,
+  alpha: false,
+  logAllFailures: false,
+};
 
 export function globalDefs(overrides: Partial<GlobalDefs> = {}): GlobalDefs {
   return {
