@@ -39,12 +39,18 @@ describe('HTTP_GET / SSL_GET probe', () => {
   const body = 'hello keepalived\n';
   const digest = md5Hex(Buffer.from(body));
 
-  it('builds keepalived\'s request line and headers', () => {
-    expect(buildRequest({ endpoint: ep(8080), tls: false, path: '/x', virtualhost: null, protocol: '1.0', sni: null })).toBe(
-      'GET /x HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 127.0.0.1:8080\r\n\r\n',
+  it('builds the request bytes keepalived 2.2.7 sends (captured from its genhash)', () => {
+    expect(buildRequest({ endpoint: ep(18080), tls: false, path: '/a', virtualhost: null, protocol: '1.0', sni: null })).toBe(
+      'GET /a HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 127.0.0.1:18080\r\n\r\n',
     );
-    expect(buildRequest({ endpoint: ep(80), tls: false, path: '/', virtualhost: 'www.example', protocol: '1.1', sni: null })).toBe(
-      'GET / HTTP/1.1\r\nUser-Agent: KeepAliveClient\r\nHost: www.example\r\nConnection: close\r\n\r\n',
+    expect(buildRequest({ endpoint: ep(18080), tls: false, path: '/b', virtualhost: 'vh.test', protocol: '1.1', sni: null })).toBe(
+      'GET /b HTTP/1.1\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: vh.test\r\n\r\n',
+    );
+    expect(buildRequest({ endpoint: ep(18080), tls: false, path: '/c', virtualhost: null, protocol: '1.0C', sni: null })).toBe(
+      'GET /c HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nConnection: close\r\nHost: 127.0.0.1:18080\r\n\r\n',
+    );
+    expect(buildRequest({ endpoint: ep(80), tls: false, path: '/d', virtualhost: null, protocol: '1.0', sni: null })).toBe(
+      'GET /d HTTP/1.0\r\nUser-Agent: KeepAliveClient\r\nHost: 127.0.0.1:80\r\n\r\n',
     );
   });
 

@@ -1,6 +1,7 @@
 /**
- * HTTP_GET / SSL_GET: for every `url { }` send keepalived's request
- *   GET <path> HTTP/1.0|1.1\r\nUser-Agent: KeepAliveClient\r\nHost: <virtualhost|ip:port>\r\n[Connection: close\r\n]\r\n
+ * HTTP_GET / SSL_GET: for every `url { }` send keepalived's request (byte order checked against
+ * keepalived 2.2.7's genhash on the wire)
+ *   GET <path> HTTP/1.0|1.1\r\nUser-Agent: KeepAliveClient\r\n[Connection: close\r\n]Host: <virtualhost|ip:port>\r\n\r\n
  * over TCP or TLS (certificates are not verified, as keepalived; SNI from virtualhost with
  * `enable_sni`), then require the status to be in `status_code` (default 200-299), the MD5 of the
  * body to equal `digest`, and `regex` to (not) match. All urls must pass. The whole exchange is
@@ -35,16 +36,17 @@ export interface HttpResponse {
   readonly rawHead: Buffer;
 }
 
-export function hostHeader(ep: ProbeEndpoint, virtualhost: string | null, tls: boolean): string {
+/** `Host:` value: the virtualhost as configured, else `ip:port` (port always given, even 80). */
+export function hostHeader(ep: ProbeEndpoint, virtualhost: string | null): string {
   if (virtualhost !== null) return virtualhost;
-  const host = ep.family === 'inet6' ? `[${ep.address}]` : ep.address;
-  return ep.port === (tls ? 443 : 80) ? host : `${host}:${ep.port}`;
+  return `${ep.family === 'inet6' ? `[${ep.address}]` : ep.address}:${ep.port}`;
 }
 
 export function buildRequest(spec: HttpRequestSpec): string {
   const version = spec.protocol === '1.1' ? '1.1' : '1.0';
-  const lines = [`GET ${spec.path} HTTP/${version}`, 'User-Agent: KeepAliveClient', `Host: ${hostHeader(spec.endpoint, spec.virtualhost, spec.tls)}`];
+  const lines = [`GET ${spec.path} HTTP/${version}`, 'User-Agent: KeepAliveClient'];
   if (spec.protocol !== '1.0') lines.push('Connection: close');
+  lines.push(`Host: ${hostHeader(spec.endpoint, spec.virtualhost)}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
