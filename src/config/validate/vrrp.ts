@@ -2,16 +2,16 @@
  * VRRP instance checks of keepalived's completion phase (vrrp_complete_instance and friends):
  * missing VRID, address-family consistency (VIPs, unicast peers/source, IPv6 ⇒ VRRPv3), advert_int
  * rules per version, preemption conflicts, strict-mode resets, authentication with v3, and VRID
- * clashes per interface and family. Host-independent; interface existence lives in host.ts.
+ * clashes per interface and family. Host-independent; interface existence lives in interfaces.ts.
  *
  * Every check reports what keepalived reports and describes the fallback it applies, so the exit
- * code under `-t` matches; the model itself is left untouched (the daemon applies the same rules
- * through `effectiveInstance`).
+ * code under `-t` matches. The model itself is left untouched: the values after keepalived's resets
+ * are returned as EffectiveInstance for the runtime to use.
  */
 import type { DiagnosticSink } from '../../core/diagnostics.js';
 import type { AddressFamily, IpAddress, KeepalivedConfig, SourcePos, VrrpInstance } from '../model.js';
-import { ValidateCode as C } from './codes.js';
 import type { ConfigNode } from '../source/tree.js';
+import { ValidateCode as C } from './codes.js';
 import { earliest, posKey } from './positions.js';
 
 /** What the validator concluded about one instance (after keepalived's resets). */
@@ -37,7 +37,7 @@ function isLinkLocal6(address: string): boolean {
 
 interface FamilyCandidate extends IpAddress {
   readonly pos: SourcePos;
-  readonly what: 'vip' | 'peer' | 'src';
+  readonly what: 'vip' | 'peer';
 }
 
 /** keepalived fixes the instance family on the first address it parses (peer, VIP or source). */
@@ -53,14 +53,13 @@ function instanceFamily(vi: VrrpInstance): { family: AddressFamily; fromVip: boo
 }
 
 function label(a: { readonly address: string; readonly prefixLen?: number }): string {
-  return a.prefixLen !== undefined && a.prefixLen !== (a.address.includes(':') ? 128 : 32) ? `${a.address}/${a.prefixLen}` : a.address;
+  return a.prefixLen !== undefined && a.prefixLen !== (a.address.includes(':') ? 128 : 32) ? `${a.address}/${String(a.prefixLen)}` : a.address;
 }
 
 /** Keywords written directly in each vrrp_instance block (keyed by the block's `file:line`), first argument as value. */
 export type InstanceKeywords = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 const FALSE_WORDS = new Set(['off', 'false', 'no', '0']);
-
 
 /** Collects, from the reader's tree, the keywords each vrrp_instance block sets itself. */
 export function instanceKeywords(tree: readonly ConfigNode[]): InstanceKeywords {
