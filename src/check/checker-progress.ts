@@ -6,9 +6,9 @@
  *   failure, retryIt < retry    → no report, retryIt+1, next in delay_before_retry
  *   failure, retries exhausted  → report down, retries reset, next in delay_loop
  *
- * So `retry N` means N+1 consecutive failures before a server is taken down. MISC_CHECK and
- * UDP_CHECK do not retry while their checker is already down (keepalived's check_misc / check_udp):
- * `retryWhileDown: false`.
+ * So `retry N` means N+1 consecutive failures before a server is taken down. Only TCP_CHECK keeps
+ * retrying while its checker is already down; the others (check_misc / check_udp / check_dns /
+ * HTTP) go straight back to delay_loop: `retryWhileDown: false`.
  */
 
 export interface CheckerTiming {

@@ -234,7 +234,7 @@ export class CheckerEngine {
       r.progress,
       outcome.ok,
       { retry: c.retry, delayLoopUs: c.delayLoopUs, delayBeforeRetryUs: c.delayBeforeRetryUs },
-      { isUp, retryWhileDown: c.kind !== 'MISC_CHECK' && c.kind !== 'UDP_CHECK' },
+      { isUp, retryWhileDown: c.kind === 'TCP_CHECK' },
     );
     r.progress = step.next;
     for (const line of checkerLogLines(r, outcome, step.report, isUp)) log('info', line);
