@@ -56,6 +56,15 @@ describe.skipIf(integrationSkipReason() !== undefined)('signals and stop options
     expect(r1.proc!.lines.filter((l) => /Entering \w+ STATE/.test(l))).toHaveLength(1);
   });
 
+  it.skipIf(IMPL === 'keepalived')('a VIP deleted by someone else while MASTER is re-added and logged', async () => {
+    const { r1 } = await owner();
+    await sleep(300);
+    await r1.ns.ip('addr', 'del', `${VIP}/24`, 'dev', 'eth0');
+    await r1.proc!.waitForLine(/VIP 10\.91\.0\.200 was deleted externally while MASTER, re-adding it/, 3000);
+    await waitFor('VIP re-added', () => r1.hasVip(VIP), 3000);
+    expect(r1.proc!.lines.filter((l) => /Entering \w+ STATE/.test(l))).toHaveLength(1);
+  });
+
   it('-V (--dont-release-vrrp) leaves the VIP configured at stop; without it the VIP goes', async () => {
     const { r1 } = await owner(['-V']);
     expect(await r1.proc!.stop('SIGTERM', 5000)).toBe(0);
