@@ -99,6 +99,22 @@ virtual_server 10.0.0.1 80 {
   });
 });
 
+describe('IPv6 services', () => {
+  it('brackets IPv6 addresses in the dump and keeps families apart', () => {
+    const { table } = desired(`virtual_server 2001:db8::10 443 {
+  protocol TCP
+  lb_algo rr
+  persistence_timeout 60
+  persistence_granularity 64
+  real_server 2001:db8::2 443 { }
+  real_server 192.168.0.2 443 { }
+}`);
+    const text = formatIpvsTable(table.entries);
+    expect(text).toContain('TCP  [2001:db8::10]:443 rr persistent 60 mask 64\n  -> [2001:db8::2]:443');
+    expect(table.entries[0]?.dests.map((d) => d.address)).toEqual(['2001:db8::2']);
+  });
+});
+
 describe('reconcile', () => {
   const svc = (port: number, sched = 'rr') => ({ family: 'inet' as const, protocol: 'TCP' as const, address: '10.0.0.1', port, fwmark: 0, scheduler: sched, flags: 0, timeoutSec: 0, netmask: 0xffffffff, peName: null });
   const dst = (addr: string, weight: number) => ({ family: 'inet' as const, address: addr, port: 80, forwarding: 'NAT' as const, weight, upperThreshold: 0, lowerThreshold: 0, tunnelType: null, tunnelPort: null, tunnelCsum: null });
