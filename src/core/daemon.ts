@@ -35,6 +35,9 @@ import { Notifier } from './notifier.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
 import { ScriptTrackers } from './script-trackers.js';
 import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
+import { startCheckerHost } from '../check/index.js';
+import type { CheckerHost } from '../check/index.js';
+import { join, dirname } from 'node:path';
 import type { AdvertChannelFactory, GarpPort } from './ports.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -73,7 +76,6 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
   core.info(`Starting Keepalived-ts v${DAEMON_VERSION}`);
   if (opts.namespace !== null) core.warn(`--namespace ${opts.namespace} is not supported by keepalived-ts; running in the current namespace`);
   if (opts.umask !== null) process.umask(opts.umask);
-  if (opts.checkOnly) core.warn('the health-checker subsystem (-C) is not implemented in this daemon yet');
 
   const pidFiles = [opts.pidFile, ...(opts.checkOnly ? [] : [opts.vrrpPidFile])];
   try {
@@ -121,6 +123,7 @@ export class Daemon {
   private announcer: GarpAnnouncer | undefined;
   private notifier: Notifier | undefined;
   private scripts: ScriptTrackers | undefined;
+  private checkers: CheckerHost | undefined;
   private scriptsSignature = '';
   private interfaces = new Map<number, HostInterface>();
   private config: LoadResult | undefined;
@@ -154,9 +157,22 @@ export class Daemon {
 
   dumpData(): void {
     const path = dataDumpPath();
-    const err = writeDump(path, formatDataDump(this.instances));
-    if (err !== undefined) this.core.error(`cannot write ${path}: ${err}`);
-    else this.core.info(`Data dump written to ${path}`);
+    if (!this.opts.checkOnly) {
+      const err = writeDump(path, formatDataDump(this.instances));
+      if (err !== undefined) this.core.error(`cannot write ${path}: ${err}`);
+      else this.core.info(`Data dump written to ${path}`);
+    }
+    const checkers = this.checkers;
+    if (checkers !== undefined) {
+      const checkPath = join(dirname(path), 'keepalived_check.data');
+      checkers
+        .dump()
+        .then((text) => {
+          const err = writeDump(checkPath, text);
+          if (err !== undefined) this.core.error(`cannot write ${checkPath}: ${err}`);
+        })
+        .catch((err: unknown) => this.core.error({ err }, 'checker dump failed'));
+    }
   }
 
   dumpStats(): void {
@@ -171,6 +187,7 @@ export class Daemon {
     if (loaded === undefined) return DaemonExit.CONFIG;
     this.config = loaded;
     if (!this.opts.checkOnly) await this.startVrrp(loaded);
+    if (!this.opts.vrrpOnly) this.updateCheckers(loaded);
     onReady?.(this);
     // Keeps the event loop alive even when no socket is referenced (e.g. no VRRP instance configured).
     const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -394,9 +411,28 @@ export class Daemon {
     }
   }
 
+  /** Starts the health-checker host (worker thread) when virtual servers are configured, or reloads it. */
+  private updateCheckers(loaded: LoadResult): void {
+    if (this.checkers !== undefined) {
+      this.checkers.reload(loaded.config);
+      return;
+    }
+    if (loaded.config.virtualServers.length === 0) return;
+    try {
+      this.checkers = startCheckerHost({
+        config: loaded.config,
+        logger: this.root.component('check'),
+        ipvs: { keepOnStop: this.opts.dontReleaseIpvs },
+      });
+      this.core.info(`health checkers started: ${loaded.config.virtualServers.length} virtual server(s)`);
+    } catch (err) {
+      this.core.error({ err }, `cannot start the health checkers: ${(err as Error).message}`);
+    }
+  }
+
   /** SIGHUP. */
   private async reload(): Promise<void> {
-    if (this.stopped || this.opts.checkOnly) return;
+    if (this.stopped) return;
     this.core.info('Reloading configuration');
     const loaded = await this.load();
     if (loaded === undefined) {
@@ -404,6 +440,11 @@ export class Daemon {
       return;
     }
     this.config = loaded;
+    if (!this.opts.vrrpOnly) this.updateCheckers(loaded);
+    if (this.opts.checkOnly) {
+      this.core.info('Reload finished');
+      return;
+    }
     const ifaces = await this.refreshInterfaces();
     const next = this.resolveAll(loaded, ifaces);
     this.updateScripts(loaded, next);
@@ -439,7 +480,9 @@ export class Daemon {
     if (this.stopped) return;
     this.stopped = true;
     this.scripts?.stop();
+    const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));
     await Promise.all(this.instances.map((d) => d.stop()));
+    await checkersStopped;
     if (!this.opts.dontReleaseVrrp && this.addresses !== undefined) {
       const r = await this.addresses.removeOwned();
       for (const f of r.failed) this.core.error({ err: f.error }, `cannot remove VIP ${f.vip.address}`);
