@@ -45,6 +45,22 @@ describe.skipIf(integrationSkipReason() !== undefined)('signals and stop options
     expect(readFileSync(stats, 'utf8')).toMatch(/Sent: [1-9]/);
   });
 
+  it('vrrp_notify_fifo receives keepalived\'s state lines, in order', async () => {
+    assertBuilt();
+    topo = await buildTopology('itq', '10.91.0', 1);
+    const r1 = topo.routers[0]!;
+    const fifo = join(topo.lab.dir, 'notify.fifo');
+    const out = join(topo.lab.dir, 'fifo.out');
+    await r1.ns.exec('mkfifo', [fifo]);
+    r1.ns.spawn('fifo-reader', '/bin/sh', ['-c', `cat ${fifo} > ${out}`]);
+    r1.start(vrrpConf('it-r1', { vrid: 92, priority: 255, state: 'MASTER', advertInt: 1, vips: [`${VIP}/24`], notifyFifo: fifo }));
+    await waitFor('MASTER line', () => existsSync(out) && readFileSync(out, 'utf8').includes('MASTER'), 5000);
+    await r1.proc!.stop('SIGTERM', 5000);
+    await waitFor('STOP line', () => readFileSync(out, 'utf8').includes('STOP'), 3000);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toEqual(['INSTANCE "VI_1" MASTER 255', 'INSTANCE "VI_1" STOP 255']);
+  });
+
   it.skipIf(IMPL === 'keepalived')('SIGHUP with an unreadable configuration keeps the running one', async () => {
     const { r1 } = await owner();
     rmSync(r1.confPath);
