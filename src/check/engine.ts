@@ -8,6 +8,8 @@
  * Timing (keepalived check_api): first run after bootstrap delay + random(0..warmup); then
  * delay_loop after a concluded check, delay_before_retry between retries.
  */
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ScriptCredentials } from '../io/notify/index.js';
@@ -22,6 +24,7 @@ import { smtpProbe } from './probes/smtp.js';
 import { tcpProbe } from './probes/tcp.js';
 import { udpProbe } from './probes/udp.js';
 import { endpointOf, type Probe, type ProbeOutcome } from './probes/types.js';
+import { fileCheckSpec, fileStatus, parseTrackFileValue, type FileCheckSpec } from './track-file.js';
 
 /** keepalived's BOOTSTRAP_DELAY: checkers start one second after the daemon. */
 export const BOOTSTRAP_DELAY_US = 1_000_000;
@@ -35,7 +38,7 @@ export interface ProbeContext {
   readonly credentials: ScriptCredentials | undefined;
 }
 
-/** Builds the probe for a checker; null = not supported (PING_CHECK, FILE_CHECK). */
+/** Builds the probe for a checker; null = not supported (PING_CHECK). FILE_CHECK is file-driven, not probed. */
 export function defaultProbeFactory(ctx: ProbeContext): Probe | null {
   const c = ctx.checker;
   switch (c.kind) {
@@ -105,6 +108,7 @@ export interface CheckerStatus {
 export class CheckerEngine {
   readonly pool: LvsPool;
   private readonly runners: Runner[] = [];
+  private readonly watchers: FSWatcher[] = [];
   private lastTableJson = '';
   private table: DesiredTable = { entries: [], problems: [] };
   private stopped = false;
@@ -119,15 +123,28 @@ export class CheckerEngine {
     const factory = this.opts.probeFactory ?? defaultProbeFactory;
     const random = this.opts.random ?? Math.random;
     const bootstrap = this.opts.bootstrapDelayUs ?? BOOTSTRAP_DELAY_US;
+    const files: { id: string; index: number; spec: FileCheckSpec }[] = [];
+    this.opts.config.virtualServers.forEach((vs, vsIndex) =>
+      vs.realServers.forEach((rs, rsIndex) =>
+        rs.checkers.forEach((checker, checkerIndex) => {
+          if (checker.kind !== 'FILE_CHECK') return;
+          const spec = fileCheckSpec(checker, this.opts.config.trackFiles);
+          if (spec === null) log('warn', `FILE_CHECK for service ${fmtRs(rs, vs)} has no usable track_file - ignoring`);
+          else files.push({ id: rsId(vsIndex, rsIndex), index: checkerIndex, spec });
+        }),
+      ),
+    );
+    for (const f of files) {
+      const v = readTrackFile(f.spec.path);
+      if (v !== undefined) this.pool.fileStatus(f.id, f.index, fileStatus(v, f.spec));
+    }
     this.opts.onEffects(previous !== undefined ? this.pool.startFrom(previous) : this.pool.start());
     this.publishTable();
+    this.watchFiles(files);
     this.opts.config.virtualServers.forEach((vs, vsIndex) => {
       vs.realServers.forEach((rs, rsIndex) => {
         rs.checkers.forEach((checker, checkerIndex) => {
-          if (checker.kind === 'FILE_CHECK') {
-            log('warn', `FILE_CHECK for service ${fmtRs(rs, vs)} is not supported - ignoring`);
-            return;
-          }
+          if (checker.kind === 'FILE_CHECK') return;
           const user = checker.kind === 'MISC_CHECK' ? checker.user : null;
           const credentials = user !== null && this.opts.credentialsFor !== undefined ? this.opts.credentialsFor(user, checker.kind === 'MISC_CHECK' ? checker.group : null) : undefined;
           const probe = factory({ vs, rs, checker, credentials });
@@ -145,9 +162,40 @@ export class CheckerEngine {
     });
   }
 
+  /** FILE_CHECK: watch each tracked file's directory (inotify) and feed new values to the pool. */
+  private watchFiles(files: readonly { id: string; index: number; spec: FileCheckSpec }[]): void {
+    const byDir = new Map<string, typeof files>();
+    for (const f of files) byDir.set(dirname(f.spec.path), [...(byDir.get(dirname(f.spec.path)) ?? []), f]);
+    for (const [dir, list] of byDir) {
+      try {
+        const w = watch(dir, { persistent: false }, (_event, name) => {
+          if (this.stopped) return;
+          for (const f of list) {
+            if (name !== null && name !== basename(f.spec.path)) continue;
+            const v = readTrackFile(f.spec.path);
+            if (v === undefined) {
+              this.opts.onLog?.('info', `Invalid number read from ${f.spec.path} - ignoring`);
+              continue;
+            }
+            const fx = this.pool.fileStatus(f.id, f.index, fileStatus(v, f.spec));
+            if (fx.length > 0) {
+              this.opts.onEffects(fx);
+              this.publishTable();
+            }
+          }
+        });
+        w.on('error', () => {});
+        this.watchers.push(w);
+      } catch {
+        this.opts.onLog?.('warn', `Track file directory for ${list[0]?.spec.path ?? dir} does not exist - removing`);
+      }
+    }
+  }
+
   /** Cancels every checker without touching the pool or the table (the engine is being replaced). */
   halt(): void {
     this.stopped = true;
+    for (const w of this.watchers) w.close();
     for (const r of this.runners) {
       this.opts.clock.clearTimer(r.timer);
       r.abort?.abort();
@@ -158,6 +206,7 @@ export class CheckerEngine {
   stop(): readonly PoolEffect[] {
     if (this.stopped) return [];
     this.stopped = true;
+    for (const w of this.watchers) w.close();
     for (const r of this.runners) {
       this.opts.clock.clearTimer(r.timer);
       r.abort?.abort();
@@ -256,6 +305,15 @@ export class CheckerEngine {
     if (json === this.lastTableJson) return;
     this.lastTableJson = json;
     this.opts.onTable(t);
+  }
+}
+
+/** The tracked file's value: 0 when missing or empty, undefined when out of range. */
+function readTrackFile(path: string): number | undefined {
+  try {
+    return parseTrackFileValue(readFileSync(path, 'latin1').slice(0, 127));
+  } catch {
+    return 0;
   }
 }
 

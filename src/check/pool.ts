@@ -56,6 +56,8 @@ interface CheckerRuntime {
   isUp: boolean;
   hasRun: boolean;
   readonly alpha: boolean;
+  /** FILE_CHECK: the contribution currently applied (or fault). */
+  fileStatus?: number | 'fault';
 }
 
 interface RsRuntime {
@@ -104,7 +106,7 @@ export class LvsPool {
       quorumUp: true, // keepalived starts every virtual server with its quorum up
       sorryAlive: false,
       rss: vs.realServers.map((rs) => {
-        const checkers = rs.checkers.map((c) => ({ isUp: !checkerAlpha(c), hasRun: false, alpha: checkerAlpha(c) }));
+        const checkers = rs.checkers.map((c) => ({ isUp: !checkerAlpha(c), hasRun: c.kind === 'FILE_CHECK', alpha: checkerAlpha(c) }));
         return { rs, alive: false, effectiveWeight: rs.weight, failedCheckers: checkers.filter((c) => !c.isUp).length, checkers };
       }),
     }));
@@ -200,6 +202,40 @@ export class LvsPool {
     c.isUp = up;
     if (!up) r.failedCheckers++;
     else if (r.failedCheckers > 0) r.failedCheckers--;
+    return out;
+  }
+
+  /**
+   * FILE_CHECK: the tracked file's new status (weight contribution or fault). A fault takes the
+   * checker down and drops its contribution; leaving it brings the checker up with the new one;
+   * otherwise the effective weight moves by the difference. Before start() it sets the initial state.
+   */
+  fileStatus(id: RsId, checkerIndex: number, status: number | 'fault'): PoolEffect[] {
+    const out: PoolEffect[] = [];
+    const found = this.find(id);
+    const c = found?.[1].checkers[checkerIndex];
+    if (found === undefined || c === undefined) return out;
+    const r = found[1];
+    const prev = c.fileStatus ?? 0;
+    if (prev === status) return out;
+    c.fileStatus = status;
+    if (!this.started) {
+      if (status === 'fault') {
+        if (c.isUp) r.failedCheckers++;
+        c.isUp = false;
+      } else r.effectiveWeight += status - (prev === 'fault' ? 0 : prev);
+      c.hasRun = true;
+      return out;
+    }
+    if (status === 'fault') {
+      out.push(...this.checkerResult(id, checkerIndex, false));
+      if (prev !== 'fault') r.effectiveWeight -= prev;
+    } else if (prev === 'fault') {
+      r.effectiveWeight += status;
+      out.push(...this.checkerResult(id, checkerIndex, true));
+    } else {
+      out.push(...this.setWeight(id, r.effectiveWeight + status - prev));
+    }
     return out;
   }
 
