@@ -28,6 +28,13 @@ interface ScriptUse {
   readonly name: string | null;
   /** vrrp_script referenced by an instance or sync group. */
   readonly tracked: boolean;
+  /**
+   * The user the script runs as, when configured for it: the `user` keyword of vrrp_script /
+   * MISC_CHECK, or the words after a notify command. keepalived ignores words after `script` and
+   * `misc_path` commands.
+   */
+  readonly user: string | null;
+  readonly group: string | null;
 }
 
 const DEFAULT_SCRIPT_USER = 'keepalived_script';
@@ -37,14 +44,29 @@ const S_ISVTX = 0o1000;
 
 function collectScripts(cfg: KeepalivedConfig): ScriptUse[] {
   const uses: ScriptUse[] = [];
-  const add = (spec: ScriptSpec | null, side: Side, kind: Kind, name: string | null = null, tracked = false): void => {
-    if (spec !== null && spec.argv.length > 0) uses.push({ spec, side, kind, name, tracked });
+  const add = (
+    spec: ScriptSpec | null,
+    side: Side,
+    kind: Kind,
+    opts: { name?: string; tracked?: boolean; user?: string | null; group?: string | null } = {},
+  ): void => {
+    if (spec === null || spec.argv.length === 0) return;
+    const ownUser = kind === 'notify' || kind === 'other';
+    uses.push({
+      spec,
+      side,
+      kind,
+      name: opts.name ?? null,
+      tracked: opts.tracked ?? false,
+      user: ownUser ? spec.user : (opts.user ?? null),
+      group: ownUser ? spec.group : (opts.group ?? null),
+    });
   };
   const trackedNames = new Set<string>();
   for (const vi of cfg.vrrpInstances) for (const t of vi.trackScripts) trackedNames.add(t.name);
   for (const sg of cfg.syncGroups) for (const t of sg.trackScripts) trackedNames.add(t.name);
 
-  for (const s of cfg.vrrpScripts) add(s.script, 'vrrp', 'vrrp_script', s.name, trackedNames.has(s.name));
+  for (const s of cfg.vrrpScripts) add(s.script, 'vrrp', 'vrrp_script', { name: s.name, tracked: trackedNames.has(s.name), user: s.user, group: s.group });
   for (const vi of cfg.vrrpInstances) {
     const n = vi.notify;
     for (const spec of [n.master, n.backup, n.fault, n.stop, n.generic, n.deleted, n.masterRxLowerPri]) add(spec, 'vrrp', 'notify');
@@ -63,7 +85,12 @@ function collectScripts(cfg: KeepalivedConfig): ScriptUse[] {
     for (const rs of realServers) {
       add(rs.notifyUp, 'check', 'other');
       add(rs.notifyDown, 'check', 'other');
-      for (const ck of rs.checkers) if (ck.kind === 'MISC_CHECK') add(ck.miscPath, 'check', 'misc');
+      for (const ck of rs.checkers) {
+        if (ck.kind !== 'MISC_CHECK') continue;
+        // keepalived 2.2.7 ignores words after the misc_path command; only the `user` keyword counts.
+        const fromPath = ck.miscPath !== null && ck.miscPath.user !== null && ck.user === ck.miscPath.user;
+        add(ck.miscPath, 'check', 'misc', fromPath ? {} : { user: ck.user, group: ck.group });
+      }
     }
   }
   add(g.startupScript, 'startStop', 'other');
@@ -153,14 +180,21 @@ export function validateScriptSide(
     const { spec } = use;
     let uid = ctx.uid;
     let gid = ctx.gid;
-    if (spec.user !== null && host !== null) {
-      const u = host.userByName(spec.user);
-      if (u === null) {
-        sink.error(C.SCRIPT_USER_MISSING, `Unable to set uid for script ${spec.commandLine} - user ${spec.user} does not exist`, spec.pos, 'user');
+    if (use.user !== null && host !== null) {
+      const u = host.userByName(use.user);
+      const grp = use.group !== null ? host.groupByName(use.group) : null;
+      if (u === null || (use.group !== null && grp === null)) {
+        // vrrp_script and MISC_CHECK report it; notify scripts are silently not run.
+        if (use.kind === 'vrrp_script') {
+          sink.error(C.SCRIPT_USER_MISSING, `Unable to set uid/gid for script '${spec.commandLine}'`, spec.pos, 'user');
+          if (use.name !== null) removedScripts.add(use.name);
+        } else if (use.kind === 'misc') {
+          sink.error(C.SCRIPT_USER_MISSING, `Failed to set uid/gid for misc checker script '${spec.commandLine}' - removing`, spec.pos, 'user');
+        }
         continue;
       }
       uid = u.uid;
-      gid = spec.group !== null ? (host.groupByName(spec.group)?.gid ?? u.gid) : u.gid;
+      gid = grp?.gid ?? u.gid;
     }
     if (uid === null) {
       if (!ctx.reportedDefaultUser && !ctx.badGlobalUser) {

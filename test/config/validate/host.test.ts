@@ -169,6 +169,29 @@ describe('script security', () => {
     expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.LVS_RS_FAMILY, ValidateCode.LVS_NO_REAL_SERVERS]);
   });
 
+  it('handles per-script users like keepalived: vrrp_script and MISC_CHECK report, notify is silently dropped', () => {
+    const sink = new DiagnosticSink();
+    const chk = { ...vrrpScript('chk', '/bin/true'), user: 'ghost' };
+    const misc = { kind: 'MISC_CHECK' as const, miscPath: script('/bin/true'), miscTimeoutUs: null, miscDynamic: false, user: 'ghost', group: null };
+    const rs = realServer('10.0.0.2', 80, 20, { checkers: [{ ...checkerCommon, ...misc }] });
+    const vi = instance({ trackScripts: trackedScript('chk'), notify: { ...instance().notify, master: script('/bin/true', 5, 'ghost') } });
+    validateConfig(config({ vrrpScripts: [chk], vrrpInstances: [vi], virtualServers: [virtualServer('10.0.0.1', 80, [rs])] }), fakeHost({ files }), sink);
+    expect(sink.items.map((d) => d.message)).toEqual([
+      "Failed to set uid/gid for misc checker script '/bin/true' - removing",
+      "Unable to set uid/gid for script '/bin/true'",
+      '(VI_1) track script chk not found, ignoring...',
+    ]);
+  });
+
+  it('ignores words after the misc_path command', () => {
+    const sink = new DiagnosticSink();
+    const path = script('/bin/true ghost', 21, 'ghost');
+    const misc = { kind: 'MISC_CHECK' as const, miscPath: { ...path, argv: ['/bin/true'] }, miscTimeoutUs: null, miscDynamic: false, user: 'ghost', group: null };
+    const rs = realServer('10.0.0.2', 80, 20, { checkers: [{ ...checkerCommon, ...misc }] });
+    validateConfig(config({ virtualServers: [virtualServer('10.0.0.1', 80, [rs])] }), fakeHost({ files }), sink);
+    expect(sink.items.map((d) => d.code)).toEqual([ValidateCode.CHECK_SCRIPT_SECURITY_DISABLED]);
+  });
+
   it('finds commands without a slash on the search path', () => {
     const sink = new DiagnosticSink();
     validateConfig(config({ vrrpScripts: [vrrpScript('chk', 'true')], vrrpInstances: [instance({ trackScripts: trackedScript('chk') })] }), fakeHost({ files }), sink);
