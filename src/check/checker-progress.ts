@@ -30,9 +30,16 @@ export interface ProgressStep {
 
 export const INITIAL_PROGRESS: CheckerProgress = { retryIt: 0 };
 
-export function afterAttempt(p: CheckerProgress, success: boolean, t: CheckerTiming, state: { readonly isUp: boolean; readonly retryWhileDown: boolean } = { isUp: true, retryWhileDown: true }): ProgressStep {
+export interface CheckerState {
+  readonly isUp: boolean;
+  readonly retryWhileDown: boolean;
+  /** Delay after a failure while already down (default delay_loop). */
+  readonly downDelayUs?: number;
+}
+
+export function afterAttempt(p: CheckerProgress, success: boolean, t: CheckerTiming, state: CheckerState = { isUp: true, retryWhileDown: true }): ProgressStep {
   if (success) return { next: { retryIt: 0 }, report: 'up', nextDelayUs: t.delayLoopUs };
-  if (!state.isUp && !state.retryWhileDown) return { next: { retryIt: 0 }, report: 'down', nextDelayUs: t.delayLoopUs };
+  if (!state.isUp && !state.retryWhileDown) return { next: { retryIt: 0 }, report: 'down', nextDelayUs: state.downDelayUs ?? t.delayLoopUs };
   if (p.retryIt < t.retry) return { next: { retryIt: p.retryIt + 1 }, report: null, nextDelayUs: t.delayBeforeRetryUs };
   return { next: { retryIt: 0 }, report: 'down', nextDelayUs: t.delayLoopUs };
 }

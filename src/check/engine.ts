@@ -283,7 +283,12 @@ export class CheckerEngine {
       r.progress,
       outcome.ok,
       { retry: c.retry, delayLoopUs: c.delayLoopUs, delayBeforeRetryUs: c.delayBeforeRetryUs },
-      { isUp, retryWhileDown: c.kind === 'TCP_CHECK' },
+      {
+        isUp,
+        retryWhileDown: c.kind === 'TCP_CHECK',
+        // check_http: a server already known dead is re-checked after max(delay_before_retry, delay_loop)
+        ...(c.kind === 'HTTP_GET' || c.kind === 'SSL_GET' ? { downDelayUs: Math.max(c.delayBeforeRetryUs, c.delayLoopUs) } : {}),
+      },
     );
     r.progress = step.next;
     for (const line of checkerLogLines(r, outcome, step.report, isUp)) log('info', line);
@@ -345,11 +350,20 @@ function checkerLogLines(r: Runner, outcome: ProbeOutcome, report: 'up' | 'down'
       if (report === 'down' && wasUp) out.push(reason === 'timed out' ? `${script} timed out.` : `${script} failed (${reason}).`);
       return out;
     }
+    case 'HTTP_GET':
+    case 'SSL_GET':
+      if (!outcome.ok && (wasUp || !hadRun) && c.logAllFailures) out.push(`HTTP_CHECK on service ${target}: ${reason}`);
+      if (report === 'up' && !wasUp) {
+        for (const u of c.urls) out.push(`${u.regex !== null ? 'Regex match' : u.digest !== null ? 'MD5 digest' : 'HTTP status code'} success to ${target} url(${u.path ?? '/'})`);
+      }
+      if (report === 'up' && (!wasUp || !hadRun)) out.push(`Remote Web server ${target} succeed on service.`);
+      if (report === 'down' && (wasUp || !hadRun)) out.push(c.retry > 0 && hadRun ? `HTTP_CHECK on service ${target} failed after ${c.retry} retries.` : `HTTP_CHECK on service ${target} failed.`);
+      return out;
     default: {
-      const what = { HTTP_GET: 'HTTP', SSL_GET: 'SSL', SMTP_CHECK: 'SMTP', DNS_CHECK: 'DNS', PING_CHECK: 'PING' }[c.kind];
-      if (!outcome.ok && wasUp && c.logAllFailures) out.push(`${what} check on service ${target}: ${reason}`);
-      if (report === 'up' && !wasUp) out.push(`${what} check on service ${target} success.`);
-      if (report === 'down' && wasUp) out.push(`Check on service ${target} failed after ${c.retry} retries.`);
+      const what = { SMTP_CHECK: 'SMTP_CHECK', DNS_CHECK: 'DNS_CHECK', PING_CHECK: 'PING_CHECK' }[c.kind];
+      if (!outcome.ok && wasUp) out.push(`${what} (${target}) ${reason}`);
+      if (report === 'up' && !wasUp) out.push(`${what} on service ${target} succeeded.`);
+      if (report === 'down' && wasUp) out.push(`${what} on service ${target} failed.`);
       return out;
     }
   }

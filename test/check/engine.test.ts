@@ -161,3 +161,49 @@ describe('ha_suspend', () => {
     engine.stop();
   });
 });
+
+describe('HTTP_GET checker lines and timing', () => {
+  it('logs keepalived\'s HTTP_CHECK lines and re-checks a dead server after max(delay_before_retry, delay_loop)', async () => {
+    const config = model(`virtual_server 10.0.0.1 80 {
+  protocol TCP
+  delay_loop 5
+  real_server 192.168.0.2 80 { HTTP_GET { url { path /health }
+    retry 1
+    delay_before_retry 7 } }
+}`);
+    const clock = new FakeClock(0);
+    const outcomes = [true, false, false, false, true];
+    const calls: number[] = [];
+    const logs: string[] = [];
+    const engine = new CheckerEngine({
+      config,
+      clock,
+      bootstrapDelayUs: 0,
+      onTable: () => {},
+      onEffects: () => {},
+      onLog: (_l, m) => logs.push(m),
+      probeFactory: () => () => {
+        calls.push(clock.nowUs());
+        return Promise.resolve<ProbeOutcome>(outcomes.shift() === true ? { ok: true } : { ok: false, reason: 'HTTP status code error' });
+      },
+    });
+    engine.start();
+    const step = async (us: number): Promise<void> => {
+      clock.advance(us);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    await step(0); // success (first run)
+    await step(5_000_000); // failure, retry after 7 s
+    await step(7_000_000); // failure → down, next after delay_loop
+    await step(5_000_000); // failure while down → next after max(7, 5) = 7 s
+    await step(7_000_000); // success
+    expect(calls).toEqual([0, 5_000_000, 12_000_000, 17_000_000, 24_000_000]);
+    expect(logs.filter((l) => !l.startsWith('Activating'))).toEqual([
+      'Remote Web server [192.168.0.2]:tcp:80 succeed on service.',
+      'HTTP_CHECK on service [192.168.0.2]:tcp:80 failed after 1 retries.',
+      'HTTP status code success to [192.168.0.2]:tcp:80 url(/health)',
+      'Remote Web server [192.168.0.2]:tcp:80 succeed on service.',
+    ]);
+    engine.stop();
+  });
+});
