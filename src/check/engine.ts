@@ -145,8 +145,11 @@ export class CheckerEngine {
       vs.realServers.forEach((rs, rsIndex) => {
         rs.checkers.forEach((checker, checkerIndex) => {
           if (checker.kind === 'FILE_CHECK') return;
-          const user = checker.kind === 'MISC_CHECK' ? checker.user : null;
-          const credentials = user !== null && this.opts.credentialsFor !== undefined ? this.opts.credentialsFor(user, checker.kind === 'MISC_CHECK' ? checker.group : null) : undefined;
+          // MISC_CHECK runs as its `user`, else as global script_user (else as ourselves).
+          const su = this.opts.config.globalDefs.scriptUser;
+          const own = checker.kind === 'MISC_CHECK' && checker.user !== null ? { user: checker.user, group: checker.group } : null;
+          const who = checker.kind !== 'MISC_CHECK' ? null : (own ?? (su !== null ? { user: su.user, group: su.group } : null));
+          const credentials = who !== null && this.opts.credentialsFor !== undefined ? this.opts.credentialsFor(who.user, who.group) : undefined;
           const probe = factory({ vs, rs, checker, credentials });
           if (probe === null) {
             log('warn', `${checker.kind} for service ${fmtRs(rs, vs)} is not supported - ignoring`);

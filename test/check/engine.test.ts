@@ -207,3 +207,38 @@ describe('HTTP_GET checker lines and timing', () => {
     engine.stop();
   });
 });
+
+describe('MISC_CHECK credentials', () => {
+  it('uses the checker user, else global script_user', () => {
+    const config = model(`global_defs { script_user daemon }
+virtual_server 10.0.0.1 80 {
+  protocol TCP
+  real_server 192.168.0.2 80 {
+    MISC_CHECK { misc_path /bin/true
+      user nobody }
+    MISC_CHECK { misc_path /bin/true }
+    TCP_CHECK { }
+  }
+}`);
+    const asked: string[] = [];
+    const seen: (number | undefined)[] = [];
+    const engine = new CheckerEngine({
+      config,
+      clock: new FakeClock(0),
+      onTable: () => {},
+      onEffects: () => {},
+      credentialsFor: (user) => {
+        asked.push(user);
+        return { user, uid: user === 'nobody' ? 65534 : 1, gid: 1 };
+      },
+      probeFactory: (ctx) => {
+        seen.push(ctx.credentials?.uid);
+        return () => Promise.resolve<ProbeOutcome>({ ok: true });
+      },
+    });
+    engine.start();
+    engine.stop();
+    expect(asked).toEqual(['nobody', 'daemon']);
+    expect(seen).toEqual([65534, 1, undefined]);
+  });
+});

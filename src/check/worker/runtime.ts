@@ -11,6 +11,7 @@ import { networkInterfaces } from 'node:os';
 import type { KeepalivedConfig } from '../../config/model.js';
 import { createRealClock } from '../../core/clock.js';
 import { IpvsClient } from '../../io/netlink/ipvs-client.js';
+import { resolveScriptUser } from '../../io/notify/index.js';
 import { formatCheckerDump } from '../dump.js';
 import { CheckerEngine } from '../engine.js';
 import { IpvsSync, kernelBackend, memoryBackend, type IpvsBackend } from '../ipvs-sync.js';
@@ -61,6 +62,14 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
       ...(bootstrapDelayUs !== null ? { bootstrapDelayUs } : {}),
       onEffects: forward,
       isLocalAddress: localAddressLookup(),
+      credentialsFor: (user, group) => {
+        try {
+          return resolveScriptUser(user, group ?? undefined);
+        } catch (err) {
+          log('error', `MISC_CHECK user ${user}: ${err instanceof Error ? err.message : String(err)} - running the script as ourselves`);
+          return undefined;
+        }
+      },
       onLog: (level, message) => log(level, message),
       onTable: (t) => {
         for (const p of t.problems) log('warn', p);
