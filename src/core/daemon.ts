@@ -1,16 +1,19 @@
 /**
  * The composition root: `runDaemon(options)` loads the configuration, builds the io adapters (rtnetlink
- * channel + AddressManager + LinkWatcher, AF_PACKET GARP announcer, notify runner, one advert transport per
- * instance), starts one InstanceDriver per vrrp_instance, and serves signals until stopped:
+ * channel + AddressManager + LinkWatcher, AF_PACKET GARP announcer, notify runner, one advert transport
+ * per instance), starts one InstanceDriver per vrrp_instance (sync groups through SyncGroupDriver,
+ * vrrp_scripts through ScriptTrackers), starts the health-checker host when virtual servers are
+ * configured, and serves signals until stopped:
  *
  *   SIGTERM/SIGINT  stop: priority-0 adverts from masters, VIPs removed (unless -V), notify_stop, exit 0
  *   SIGHUP          reload: re-read; on failure keep the running config; instances matched by
  *                   (VRID, family, interface, unicast/multicast) keep their state, VIP diffs applied live
- *   SIGUSR1/SIGUSR2 /tmp/keepalived.data, /tmp/keepalived.stats
+ *   SIGUSR1/SIGUSR2 $TMPDIR/keepalived.data (+ keepalived_check.data), $TMPDIR/keepalived.stats
  *
- * Startup removes configured VIPs left over from a previous run (FSM start effect). Link changes drive FAULT; a VIP deleted
- * by someone else while MASTER is re-added. Returns the process exit code once stopped.
+ * Startup removes configured VIPs left over from a previous run (the FSM's start effect). Link changes
+ * drive FAULT; a VIP deleted by someone else while MASTER is re-added. Resolves with the exit code.
  */
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DaemonOptions } from '../cli/options.js';
 import { loadConfig } from '../config/load.js';
@@ -23,7 +26,7 @@ import { openAdvertTransport } from '../io/vrrp-socket/index.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { createRealClock } from './clock.js';
 import type { Clock } from './clock.js';
-import { createRootLog } from './log.js';
+import { createRootLog, DEBUG_CATEGORIES } from './log.js';
 import type { DebugCategory, RootLog } from './log.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 import { dataDumpPath, installSignalHandlers, statsDumpPath } from './signals.js';
@@ -37,7 +40,6 @@ import { ScriptTrackers } from './script-trackers.js';
 import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
 import { startCheckerHost } from '../check/index.js';
 import type { CheckerHost } from '../check/index.js';
-import { join, dirname } from 'node:path';
 import type { AdvertChannelFactory, GarpPort } from './ports.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -48,11 +50,12 @@ export const DaemonExit = { OK: 0, FATAL: 1, CONFIG: 2 } as const;
 /** keepalived's default log file for `-g` without a name. */
 const DEFAULT_LOG_FILE = '/tmp/keepalived.log';
 
+/** Debug categories from `KTS_DEBUG=packet,fsm,…` (or `all`); keepalived has no CLI flag for ours. */
 function debugCategoriesFromEnv(): DebugCategory[] {
   const v = process.env['KTS_DEBUG'];
   if (v === undefined || v === '') return [];
-  const all = ['packet', 'fsm', 'netlink', 'arp', 'checker'];
-  return v === 'all' ? (all as DebugCategory[]) : (v.split(',').filter((c) => all.includes(c)) as DebugCategory[]);
+  if (v === 'all') return [...DEBUG_CATEGORIES];
+  return DEBUG_CATEGORIES.filter((c) => v.split(',').includes(c));
 }
 
 export interface DaemonHooks {
@@ -62,7 +65,7 @@ export interface DaemonHooks {
   readonly clock?: Clock;
 }
 
-/** Runs the daemon until SIGTERM/SIGINT (or `Daemon.stop()`); resolves with the exit code. */
+/** Runs the daemon until SIGTERM/SIGINT (or `Daemon.requestStop()`); resolves with the exit code. */
 export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): Promise<number> {
   const root =
     hooks.log ??
@@ -105,8 +108,6 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
     for (const p of pidFiles) removePidFile(p);
   }
   core.info(`Stopped Keepalived-ts v${DAEMON_VERSION}`);
-  // Safety net: a forgotten handle must not keep a stopped daemon alive.
-  setTimeout(() => process.exit(code), 2000).unref();
   return code;
 }
 

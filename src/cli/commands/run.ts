@@ -15,5 +15,9 @@ export function runDaemon(options: DaemonOptions, io: CliIo): Promise<number> {
     io.stderr('keepalived-ts: forking into the background is not implemented; run in the foreground with -n/--dont-fork (systemd: Type=simple)\n');
     return Promise.resolve(1);
   }
-  return runVrrpDaemon(options);
+  return runVrrpDaemon(options).then((code) => {
+    // Safety net: a handle left open by an adapter must not keep a stopped daemon alive.
+    setTimeout(() => process.exit(code), 2000).unref();
+    return code;
+  });
 }
