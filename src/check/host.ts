@@ -134,14 +134,17 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
     return [...new Set([g.lvsNotifyFifo?.path, g.notifyFifo?.path].filter((p): p is string => p !== undefined))];
   };
 
+  /** The LVS FIFO is ours (created if missing); the shared notify_fifo belongs to the daemon, which
+   *  creates (and removes) it: we only write to it once it exists. */
   const fifoFor = (p: string): FifoWriter | undefined => {
     let w = fifos.get(p);
     if (w === undefined) {
+      const create = p === config.globalDefs.lvsNotifyFifo?.path;
       try {
-        w = new FifoWriter(p, { onError: (err) => log.error(`notify FIFO ${p}: ${err.message}`) });
+        w = new FifoWriter(p, { create, onError: (err) => log.error(`notify FIFO ${p}: ${err.message}`) });
         fifos.set(p, w);
       } catch (err) {
-        log.error(`cannot open notify FIFO ${p}: ${String(err)}`);
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || create) log.error(`cannot open notify FIFO ${p}: ${String(err)}`);
       }
     }
     return w;
