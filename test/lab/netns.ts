@@ -317,6 +317,7 @@ function installExitHooks(): void {
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
+      if (liveLabs.size > 0) process.stderr.write(`\n${sig}: killing lab daemons and deleting namespaces ${[...liveLabs].map((l) => `${l.prefix}-*`).join(' ')}\n`);
       for (const lab of liveLabs) lab.cleanupSync();
       process.exit(sig === 'SIGINT' ? 130 : 143);
     });
