@@ -186,13 +186,17 @@ export function validateInstance(
     preemptDelayUs = 0;
   }
 
+  const xmitBaseAlone = vi.vmacXmitBase && vi.useVmac === null;
+  if (xmitBaseAlone)
+    sink.error(C.XMIT_BASE_WITHOUT_VMAC, `(${name}) vmac_xmit_base is only valid with a vmac`, vi.pos, 'vmac_xmit_base');
+
   // Remaining strict-mode rules.
   if (strict) {
     if (vi.state === 'MASTER' && vi.priority !== 255)
       sink.error(C.STRICT_MASTER_OWNER, `(${name}) State MASTER must match being address owner`, vi.pos, 'state');
     if (version === 2 && vi.accept === true)
       sink.error(C.STRICT_V2_ACCEPT, `(${name}) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting`, vi.pos, 'accept');
-    if (vi.vmacXmitBase) sink.error(C.STRICT_XMIT_BASE, `(${name}) xmit_base is incompatible with strict mode - resetting`, vi.pos, 'vmac_xmit_base');
+    if (vi.vmacXmitBase && !xmitBaseAlone) sink.error(C.STRICT_XMIT_BASE, `(${name}) xmit_base is incompatible with strict mode - resetting`, vi.pos, 'vmac_xmit_base');
     if (vi.higherPrioSendAdvert)
       sink.error(C.STRICT_HIGHER_PRIO_SEND_ADVERT, `(${name}) strict mode requires higher_prio_send_advert to be clear. resetting`, vi.pos, 'higher_prio_send_advert');
     if (vi.downTimerAdverts !== 3)

@@ -93,7 +93,10 @@ describe('VRRP instance completion checks', () => {
     expect(check({ strictMode: true, state: 'MASTER', priority: 100 }).codes).toEqual([ValidateCode.STRICT_MASTER_OWNER]);
     expect(check({ strictMode: true, preemptDelayUs: 5_000_000 }).codes).toEqual([ValidateCode.STRICT_PREEMPT_DELAY]);
     expect(check({ strictMode: true, accept: true }).codes).toEqual([ValidateCode.STRICT_V2_ACCEPT]);
-    expect(check({ strictMode: true, vmacXmitBase: true }).codes).toEqual([ValidateCode.STRICT_XMIT_BASE]);
+    const vmac0 = { ifname: null, mac: null, netlinkNotifyMsg: false, pos: at(4) };
+    expect(check({ strictMode: true, vmacXmitBase: true, useVmac: vmac0 }).codes).toEqual([ValidateCode.STRICT_XMIT_BASE]);
+    expect(check({ strictMode: true, vmacXmitBase: true }).codes).toEqual([ValidateCode.XMIT_BASE_WITHOUT_VMAC]);
+    expect(check({ vmacXmitBase: true }).codes).toEqual([ValidateCode.XMIT_BASE_WITHOUT_VMAC]);
     expect(check({ strictMode: true, state: 'MASTER', priority: 255 }).codes).toEqual([]);
     expect(check({ strictMode: true, higherPrioSendAdvert: true }).codes).toEqual([ValidateCode.STRICT_HIGHER_PRIO_SEND_ADVERT]);
     expect(check({ strictMode: true, downTimerAdverts: 5 }).codes).toEqual([ValidateCode.STRICT_DOWN_TIMER_ADVERTS]);
