@@ -37,6 +37,7 @@ import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
 import { ScriptTrackers } from './script-trackers.js';
+import { FileTrackers } from './file-trackers.js';
 import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
 import { startCheckerHost } from '../check/index.js';
 import type { CheckerHost } from '../check/index.js';
@@ -124,6 +125,7 @@ export class Daemon {
   private announcer: GarpAnnouncer | undefined;
   private notifier: Notifier | undefined;
   private scripts: ScriptTrackers | undefined;
+  private files: FileTrackers | undefined;
   private checkers: CheckerHost | undefined;
   private scriptsSignature = '';
   private interfaces = new Map<number, HostInterface>();
@@ -239,8 +241,8 @@ export class Daemon {
     const out = new Map<string, ResolvedInstance>();
     for (const eff of loaded.instances) {
       const vi = eff.instance;
-      if (vi.trackFiles.length + vi.trackProcesses.length + vi.trackBfds.length > 0) {
-        this.core.warn(`(${vi.name}) track_file/track_process/track_bfd are not supported by the daemon yet and are ignored`);
+      if (vi.trackProcesses.length + vi.trackBfds.length > 0) {
+        this.core.warn(`(${vi.name}) track_process/track_bfd are not supported by the daemon yet and are ignored`);
       }
       try {
         const { instance, skipped } = resolveInstance(eff, loaded.config, ifaces);
@@ -289,11 +291,13 @@ export class Daemon {
     this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog);
     const resolved = this.resolveAll(loaded, ifaces);
     this.updateScripts(loaded, resolved);
+    this.updateFiles(loaded, resolved);
     const created = [...resolved.values()].map((inst) => this.createDriver(inst));
     this.formGroups(loaded, created);
     for (const d of created) this.startDriver(d);
     for (const g of this.groups) g.start();
     this.scripts?.start();
+    this.files?.start();
     this.core.info(`VRRP started: ${this.drivers.size} instance(s)`);
   }
 
@@ -314,11 +318,30 @@ export class Daemon {
     if (started) this.scripts.start();
   }
 
+  /** (Re)creates the track_file watchers for the files some instance tracks. */
+  private updateFiles(loaded: LoadResult, resolved: ReadonlyMap<string, ResolvedInstance>): void {
+    const tracked = new Set<string>();
+    for (const inst of resolved.values()) for (const t of inst.params.trackers) if (t.kind === 'file') tracked.add(t.name);
+    const started = this.files !== undefined;
+    this.files?.stop();
+    this.files = new FileTrackers(loaded.config.trackFiles.filter((f) => tracked.has(f.name)), this.vrrpLog, (name, obs) => {
+      for (const d of this.drivers.values()) d.observe('file', name, obs);
+    });
+    if (started) {
+      this.files.start();
+      for (const d of this.drivers.values()) for (const name of d.trackedNames('file')) d.observe('file', name, this.files.observation(name));
+    }
+  }
+
   /** Feeds a driver the current state of everything it tracks (interfaces, scripts). */
   private seedTracking(d: InstanceDriver): void {
     for (const name of d.trackedNames('interface')) {
       const iface = [...this.interfaces.values()].find((i) => i.name === name);
       d.observe('interface', name, { kind: iface !== undefined && linkUsable(iface.flags) ? 'up' : 'down' });
+    }
+    for (const name of d.trackedNames('file')) {
+      const obs = this.files?.observation(name);
+      if (obs !== undefined && obs.kind !== 'unknown') d.observe('file', name, obs);
     }
     for (const name of d.trackedNames('script')) {
       const obs = this.scripts?.observation(name);
@@ -449,6 +472,7 @@ export class Daemon {
     const ifaces = await this.refreshInterfaces();
     const next = this.resolveAll(loaded, ifaces);
     this.updateScripts(loaded, next);
+    this.updateFiles(loaded, next);
     for (const [key, d] of [...this.drivers]) {
       if (next.has(key)) continue;
       this.vrrpLog.info(`(${d.name}) removed by reload, stopping`);
@@ -481,6 +505,7 @@ export class Daemon {
     if (this.stopped) return;
     this.stopped = true;
     this.scripts?.stop();
+    this.files?.stop();
     const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));
     await Promise.all(this.instances.map((d) => d.stop()));
     await checkersStopped;
