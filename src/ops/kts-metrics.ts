@@ -1,0 +1,146 @@
+/**
+ * The keepalived-ts metric set: every metric name, help text and label set the daemon exports, in one
+ * place, plus small helpers for the updates that touch several samples at once (one-hot state).
+ *
+ * Naming follows Prometheus conventions: `keepalived_ts_<subsystem>_<what>[_<unit>][_total]`.
+ * Label values are bounded: instance names and virtual/real server keys come from the configuration,
+ * drop reasons from `DROP_CODES`, states from `VrrpState`. The transition `reason` label carries the
+ * FSM's short reason text, which is a fixed vocabulary.
+ */
+
+import { DROP_CODES, type DropCode } from '../vrrp/packet/drop-reason.js';
+import { MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics.js';
+
+export const VRRP_STATES = ['INIT', 'BACKUP', 'MASTER', 'FAULT', 'STOP'] as const;
+export type MetricVrrpState = (typeof VRRP_STATES)[number];
+
+/** Numeric encoding of `keepalived_ts_vrrp_state` (documented in its HELP text). */
+export const VRRP_STATE_VALUE: Readonly<Record<MetricVrrpState, number>> = { INIT: 0, BACKUP: 1, MASTER: 2, FAULT: 3, STOP: 4 };
+
+export interface KtsMetrics {
+  readonly registry: MetricsRegistry;
+  readonly info: Gauge<'version'>;
+  readonly vrrpState: Gauge<'instance'>;
+  readonly vrrpStateOneHot: Gauge<'instance' | 'state'>;
+  readonly vrrpPriority: Gauge<'instance'>;
+  readonly vrrpBasePriority: Gauge<'instance'>;
+  readonly vrrpTransitions: Counter<'instance' | 'to' | 'reason'>;
+  readonly vrrpAdvertsSent: Counter<'instance'>;
+  readonly vrrpAdvertsReceived: Counter<'instance'>;
+  /** `instance` is "" for drops that happen before an advert is matched to an instance. */
+  readonly vrrpAdvertsDropped: Counter<'instance' | 'reason'>;
+  readonly vrrpGarpSent: Counter<'instance'>;
+  readonly vrrpSplitBrainActive: Gauge<'instance' | 'kind'>;
+  readonly vrrpSplitBrainDetected: Counter<'instance' | 'kind'>;
+  readonly checkerResults: Counter<'virtual_server' | 'real_server' | 'checker' | 'result'>;
+  readonly checkerDuration: Histogram<'checker'>;
+  readonly realServerUp: Gauge<'virtual_server' | 'real_server'>;
+  readonly realServerWeight: Gauge<'virtual_server' | 'real_server'>;
+  readonly ipvsReconcileErrors: Counter<'op'>;
+}
+
+/** Registers the whole set on a fresh (or given) registry. */
+export function createKtsMetrics(version: string, registry = new MetricsRegistry()): KtsMetrics {
+  const m: KtsMetrics = {
+    registry,
+    info: registry.gauge({ name: 'keepalived_ts_build_info', help: 'Always 1; the version label carries the keepalived-ts version.', labelNames: ['version'] }),
+    vrrpState: registry.gauge({
+      name: 'keepalived_ts_vrrp_state',
+      help: 'VRRP instance state: 0=INIT 1=BACKUP 2=MASTER 3=FAULT 4=STOP.',
+      labelNames: ['instance'],
+    }),
+    vrrpStateOneHot: registry.gauge({
+      name: 'keepalived_ts_vrrp_instance_state',
+      help: '1 for the current state of the VRRP instance, 0 for the others.',
+      labelNames: ['instance', 'state'],
+    }),
+    vrrpPriority: registry.gauge({ name: 'keepalived_ts_vrrp_priority', help: 'Effective priority (sent in adverts).', labelNames: ['instance'] }),
+    vrrpBasePriority: registry.gauge({ name: 'keepalived_ts_vrrp_base_priority', help: 'Configured priority.', labelNames: ['instance'] }),
+    vrrpTransitions: registry.counter({
+      name: 'keepalived_ts_vrrp_transitions_total',
+      help: 'VRRP state transitions by target state and reason.',
+      labelNames: ['instance', 'to', 'reason'],
+    }),
+    vrrpAdvertsSent: registry.counter({ name: 'keepalived_ts_vrrp_adverts_sent_total', help: 'VRRP advertisements sent.', labelNames: ['instance'] }),
+    vrrpAdvertsReceived: registry.counter({
+      name: 'keepalived_ts_vrrp_adverts_received_total',
+      help: 'VRRP advertisements received and accepted.',
+      labelNames: ['instance'],
+    }),
+    vrrpAdvertsDropped: registry.counter({
+      name: 'keepalived_ts_vrrp_adverts_dropped_total',
+      help: 'VRRP packets discarded, by receive-ladder reason (instance is empty before instance matching).',
+      labelNames: ['instance', 'reason'],
+    }),
+    vrrpGarpSent: registry.counter({
+      name: 'keepalived_ts_vrrp_garp_sent_total',
+      help: 'Gratuitous ARPs and unsolicited neighbour advertisements sent.',
+      labelNames: ['instance'],
+    }),
+    vrrpSplitBrainActive: registry.gauge({
+      name: 'keepalived_ts_vrrp_split_brain_active',
+      help: 'Number of active split-brain / misconfiguration findings by kind.',
+      labelNames: ['instance', 'kind'],
+    }),
+    vrrpSplitBrainDetected: registry.counter({
+      name: 'keepalived_ts_vrrp_split_brain_detected_total',
+      help: 'Split-brain / misconfiguration findings raised, by kind.',
+      labelNames: ['instance', 'kind'],
+    }),
+    checkerResults: registry.counter({
+      name: 'keepalived_ts_checker_results_total',
+      help: 'Health-check results by real server, checker type and result (success|failure).',
+      labelNames: ['virtual_server', 'real_server', 'checker', 'result'],
+    }),
+    checkerDuration: registry.histogram({
+      name: 'keepalived_ts_checker_duration_seconds',
+      help: 'Health-check duration by checker type.',
+      labelNames: ['checker'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    }),
+    realServerUp: registry.gauge({
+      name: 'keepalived_ts_real_server_up',
+      help: '1 when the real server is alive (in the IPVS table with its weight), 0 when down.',
+      labelNames: ['virtual_server', 'real_server'],
+    }),
+    realServerWeight: registry.gauge({
+      name: 'keepalived_ts_real_server_weight',
+      help: 'Current IPVS weight of the real server.',
+      labelNames: ['virtual_server', 'real_server'],
+    }),
+    ipvsReconcileErrors: registry.counter({
+      name: 'keepalived_ts_ipvs_reconcile_errors_total',
+      help: 'IPVS netlink operations that failed while reconciling the table, by operation.',
+      labelNames: ['op'],
+    }),
+  };
+  m.info.set({ version }, 1);
+  return m;
+}
+
+/** Sets both state encodings (numeric and one-hot) for an instance. */
+export function setInstanceState(m: KtsMetrics, instance: string, state: MetricVrrpState): void {
+  m.vrrpState.set({ instance }, VRRP_STATE_VALUE[state]);
+  for (const s of VRRP_STATES) m.vrrpStateOneHot.set({ instance, state: s }, s === state ? 1 : 0);
+}
+
+/** Exports a zero for every drop reason of an instance, so rate() works from the first drop. */
+export function touchDropReasons(m: KtsMetrics, instance: string): void {
+  for (const reason of DROP_CODES) m.vrrpAdvertsDropped.touch({ instance, reason });
+}
+
+export function countDrop(m: KtsMetrics, instance: string | undefined, reason: DropCode): void {
+  m.vrrpAdvertsDropped.inc({ instance: instance ?? '', reason });
+}
+
+/** Removes every sample of an instance (deleted by a reload). */
+export function forgetInstance(m: KtsMetrics, instance: string): void {
+  for (const g of [m.vrrpState, m.vrrpPriority, m.vrrpBasePriority, m.vrrpAdvertsSent, m.vrrpAdvertsReceived, m.vrrpGarpSent]) {
+    g.removeMatching({ instance });
+  }
+  m.vrrpStateOneHot.removeMatching({ instance });
+  m.vrrpTransitions.removeMatching({ instance });
+  m.vrrpAdvertsDropped.removeMatching({ instance });
+  m.vrrpSplitBrainActive.removeMatching({ instance });
+  m.vrrpSplitBrainDetected.removeMatching({ instance });
+}
