@@ -97,7 +97,7 @@ describe('status text', () => {
     expect(text).toContain('interface eth1 weight 0 up (fault on failure)');
     expect(text).toContain('file maint weight -10 down (-10)');
     expect(text).toContain('WARNING:      dual-master with 192.168.1.11 since 2026-11-25T10:39:58.000Z');
-    expect(text).toMatch(/VI_6  FAULT[^\n]*\n +master: +unknown/);
+    expect(text).toMatch(/VI_6 {2}FAULT[^\n]*\n +master: +unknown/);
     expect(text).toContain('faults:       interface eth0 down');
     expect(text).toContain('excluded VIPs:fd00::200 dev eth2');
     expect(text).toContain('G1  FAULT  members VI_6');
