@@ -84,6 +84,8 @@ export function valueLines(node: ConfigNode): readonly ConfigNode[] {
  * Walk the lines of a block against its keyword table, calling the handler of each supported
  * keyword with `state`. Unknown keywords are warned about (keepalived -t exits 5) and, like
  * keepalived, a stray `{ … }` after an unknown keyword is read at the current level.
+ * Blocks read at the current level are walked with an explicit stack, not by recursion: a hostile
+ * configuration can nest them 10^6 deep (`~SEQ`), which would overflow the call stack.
  */
 export function walkBlock<S>(
   ctx: BuildContext,
@@ -93,11 +95,18 @@ export function walkBlock<S>(
   state: S,
   reportUnsupported = true,
 ): void {
-  for (const node of nodes) {
+  const pending: Iterator<ConfigNode>[] = [nodes[Symbol.iterator]()];
+  for (let top = pending.at(-1); top !== undefined; top = pending.at(-1)) {
+    const next = top.next();
+    if (next.done === true) {
+      pending.pop();
+      continue;
+    }
+    const node = next.value;
     const spec = table.keywords.get(node.keyword);
     if (spec === undefined) {
       ctx.warning(node, BuildCodes.UNKNOWN_KEYWORD, `Unknown keyword '${node.keyword}'`);
-      if (node.children !== undefined) walkBlock(ctx, node.children, table, map, state, reportUnsupported);
+      if (node.children !== undefined) pending.push(node.children[Symbol.iterator]());
       continue;
     }
     if (spec.kind === 'value' && node.children !== undefined) {
@@ -120,7 +129,7 @@ export function walkBlock<S>(
     } else {
       handler(ctx, node, state);
     }
-    if (spec.kind === 'value' && node.children !== undefined) walkBlock(ctx, node.children, table, map, state, reportUnsupported);
+    if (spec.kind === 'value' && node.children !== undefined) pending.push(node.children[Symbol.iterator]());
   }
 }
 

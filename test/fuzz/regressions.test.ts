@@ -1,0 +1,21 @@
+/**
+ * Regression tests for crashes the fuzzers found, one per finding, kept small and deterministic.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/config/build/index.js';
+import { readConfigText } from '../../src/config/source/index.js';
+import { DiagnosticSink } from '../../src/core/diagnostics.js';
+
+describe('fuzz regressions', () => {
+  it('deeply nested blocks after unknown keywords do not overflow the stack (build/context walkBlock)', () => {
+    // 100 000 unclosed `x {` blocks: keepalived reads a stray block at the current level; we used to recurse per level.
+    const depth = 100_000;
+    const text = `global_defs {\n router_id A\n}\n${'unknown_kw {\n'.repeat(depth)}vrrp_instance VI_1 {\n}\n`;
+    const read = readConfigText(text, '/tmp/kts-fuzz-regression.conf', { configId: 'x', env: {} });
+    const sink = new DiagnosticSink();
+    for (const d of read.diagnostics) sink.add(d);
+    const cfg = buildModel(read.nodes, sink);
+    expect(cfg.globalDefs).toBeDefined();
+    expect(sink.items.filter((d) => d.code === 'KTS_UNKNOWN_KEYWORD').length).toBeGreaterThanOrEqual(depth);
+  });
+});
