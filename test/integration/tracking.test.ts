@@ -46,4 +46,24 @@ describe.skipIf(integrationSkipReason() !== undefined)('tracking and notify', ()
     expect(lines).toContain('INSTANCE VI_1 MASTER 150');
     expect(lines).toContain('INSTANCE VI_1 BACKUP 90');
   });
+
+  it('track_file: a value of -60 (weight 1) hands the VIP to the backup, 0 takes it back', async () => {
+    assertBuilt();
+    topo = await buildTopology('itf', '10.96.0');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const vip = '10.96.0.200';
+    const file = topo.lab.writeFile('prio-adjust', '0\n');
+    const c1 = vrrpConf('it-r1', {
+      vrid: 98, priority: 150, advertInt: ADVERT_S, vips: [`${vip}/24`],
+      preamble: ['track_file adjust {', `    file ${file}`, '    weight 1', '}'],
+      instanceLines: ['track_file {', '    adjust', '}'],
+    });
+    r1.start(c1);
+    r2.start(vrrpConf('it-r2', { vrid: 98, priority: 100, advertInt: ADVERT_S, vips: [`${vip}/24`] }));
+    await waitForMaster(topo.routers, vip, r1, masterDownMs(100, ADVERT_S) + 4000);
+    writeFileSync(file, '-60\n');
+    await waitForMaster(topo.routers, vip, r2, masterDownMs(100, ADVERT_S) + 3000);
+    writeFileSync(file, '0\n');
+    await waitForMaster(topo.routers, vip, r1, masterDownMs(150, ADVERT_S) + 3000);
+  });
 });
