@@ -294,6 +294,11 @@ export class Daemon {
     this.updateFiles(loaded, resolved);
     const created = [...resolved.values()].map((inst) => this.createDriver(inst));
     this.formGroups(loaded, created);
+    const delayUs = loaded.config.globalDefs.vrrpStartupDelayUs;
+    if (delayUs > 0) {
+      this.core.info(`vrrp_startup_delay: waiting ${(delayUs / 1e6).toFixed(3)} s before starting the instances`);
+      await new Promise<void>((res) => this.clock.setTimer(delayUs, res));
+    }
     for (const d of created) this.startDriver(d);
     for (const g of this.groups) g.start();
     this.scripts?.start();

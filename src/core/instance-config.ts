@@ -42,6 +42,8 @@ export interface ResolvedInstance {
   readonly unicastPeers: readonly string[];
   /** unicast_ttl. */
   readonly unicastTtl: number;
+  /** check_unicast_src / vrrp_check_unicast_src: unicast adverts must come from a configured peer. */
+  readonly checkUnicastSrc: boolean;
   /** v2 auth: 0 none, 1 PASS. */
   readonly authType: 0 | 1;
   readonly authPass: string;
@@ -164,6 +166,7 @@ export function resolveInstance(
     multicastGroup: vi.mcastDstIp?.address ?? (family === 4 ? (g.vrrpMcastGroup4 || VRRP_IPV4_GROUP) : (g.vrrpMcastGroup6 || VRRP_IPV6_GROUP)),
     unicastPeers,
     unicastTtl: vi.unicastTtl,
+    checkUnicastSrc: vi.checkUnicastSrc || g.vrrpCheckUnicastSrc,
     authType,
     authPass: authType === 1 && auth !== null ? auth.pass : '',
     adverIntervalCs: eff.adverIntervalCs,

@@ -262,6 +262,9 @@ export class InstanceDriver {
       advert = d.advert;
       srcAddr = pkt.source;
     }
+    if (unicast && this.cfg.checkUnicastSrc && !this.cfg.unicastPeers.includes(srcAddr)) {
+      return this.drop({ code: 'unicast-src', detail: `unicast advert from ${srcAddr}, not a configured unicast_peer (check_unicast_src)` }, srcAddr);
+    }
     const chk = checkAdvertForInstance(advert, {
       vrid: this.cfg.vrid,
       version: this.cfg.version,
@@ -294,11 +297,13 @@ export class InstanceDriver {
     });
   }
 
-  private drop(reason: DropReason, from: string): void {
+  /** Counts and logs (rate-limited per code) a dropped advert: codec/instance ladder codes, or ours. */
+  private drop(reason: DropReason | { readonly code: 'unicast-src'; readonly detail: string }, from: string): void {
     this.stats.drops[reason.code] = (this.stats.drops[reason.code] ?? 0) + 1;
     const rl = this.dropLimiter.check(reason.code, this.deps.clock.nowUs());
     if (rl.log) {
-      this.log.warn({ code: ktsCodeOf(reason.code), from, suppressed: rl.suppressed }, `advert from ${from} dropped: ${reason.detail}`);
+      const code = reason.code === 'unicast-src' ? 'KTS_VRRP_RX_UNICAST_SRC' : ktsCodeOf(reason.code);
+      this.log.warn({ code, from, suppressed: rl.suppressed }, `advert from ${from} dropped: ${reason.detail}`);
     }
   }
 

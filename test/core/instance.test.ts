@@ -166,4 +166,17 @@ describe('InstanceDriver', () => {
     expect(h.driver.stats.advertsSent).toBe(3);
     expect(stats).toContain('    Failure: 1');
   });
+
+  it('check_unicast_src drops unicast adverts from sources that are not configured peers', async () => {
+    const h = harness({ ...resolved(100), unicastPeers: ['10.0.0.3'], checkUnicastSrc: true });
+    h.driver.start(true);
+    h.driver.handlePacket(peerAdvert(200));
+    await h.driver.idle();
+    expect(h.driver.stats.drops).toEqual({ 'unicast-src': 1 });
+    expect(h.logs.some((l) => l['code'] === 'KTS_VRRP_RX_UNICAST_SRC')).toBe(true);
+    const open = harness({ ...resolved(100), unicastPeers: ['10.0.0.3'], checkUnicastSrc: false });
+    open.driver.start(true);
+    open.driver.handlePacket(peerAdvert(200));
+    expect(open.driver.stats.advertsReceived).toBe(1);
+  });
 });
