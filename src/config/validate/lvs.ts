@@ -107,6 +107,26 @@ export function validateVirtualServers(cfg: KeepalivedConfig, sink: DiagnosticSi
     if (!methodSet)
       sink.error(C.LVS_NO_FORWARDING, `Virtual server ${name}: no forwarding method set, setting default ${vs.forwarding.method}`, vs.pos, 'lvs_method');
 
+    // quorum cannot exceed what all real servers together weigh; hysteresis must stay below quorum.
+    const totalWeight = kept.reduce((sum, rs) => sum + rs.weight, 0);
+    let quorum = vs.quorum;
+    if (quorum > totalWeight) {
+      sink.error(
+        C.LVS_QUORUM,
+        `Warning - quorum ${String(quorum)} for ${name} exceeds total weight of real servers ${String(totalWeight)}, reducing quorum to ${String(totalWeight)}`,
+        vs.pos,
+        'quorum',
+      );
+      quorum = totalWeight;
+    }
+    if (vs.hysteresis >= quorum)
+      sink.error(
+        C.LVS_HYSTERESIS,
+        `Virtual server ${name}: hysteresis ${String(vs.hysteresis)} >= quorum ${String(quorum)}; setting hysteresis to ${String(Math.max(0, quorum - 1))}`,
+        vs.pos,
+        'hysteresis',
+      );
+
     const proto = vs.target.kind === 'fwmark' ? 'none' : protoText(vs, explicit);
     const seen = new Set<string>();
     for (const rs of kept) {

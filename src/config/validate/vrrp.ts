@@ -117,6 +117,21 @@ export function validateInstance(
     sink.error(C.NO_VIP, `(${name}) No VIP specified; at least one is ${why}`, vi.pos, 'virtual_ipaddress');
   }
 
+  // Unicast settings without any peer: keepalived falls back to multicast.
+  const own = explicit?.get(posKey(vi.pos));
+  if (vi.unicastPeers.length === 0) {
+    if (own?.has('unicast_ttl') === true || vi.unicastTtl !== 255)
+      sink.error(C.UNICAST_WITHOUT_PEERS, `(${name}): Cannot use unicast_ttl without unicast peers - resetting`, vi.pos, 'unicast_ttl');
+    const unicastKeyword = vi.unicastSrcIp !== null || vi.checkUnicastSrc || own?.has('unicast_peer') === true;
+    if (unicastKeyword && vipCount > 0)
+      sink.error(
+        C.UNICAST_WITHOUT_PEERS,
+        `(${name}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`,
+        vi.pos,
+        'unicast_peer',
+      );
+  }
+
   if (strict && family === 'inet6') {
     const firstVip = vi.virtualIpAddresses.find((v) => v.family === 'inet6');
     if (firstVip !== undefined && !isLinkLocal6(firstVip.address))
@@ -204,7 +219,6 @@ export function validateInstance(
     if (vi.useVmac !== null && vi.useVmac.mac !== null)
       sink.error(C.STRICT_VMAC_MAC, `(${name}): cannot specify MAC address with strict mode - clearing`, vi.useVmac.pos, 'use_vmac');
     // Only values written in the instance block itself count (copies of global_defs are accepted).
-    const own = explicit?.get(posKey(vi.pos));
     const repeat = own?.get('garp_lower_prio_repeat');
     if (repeat !== undefined && repeat !== '0')
       sink.error(C.STRICT_GARP_REPEAT, `(${name}) Strict mode requires no repeat garps. resetting`, vi.pos, 'garp_lower_prio_repeat');

@@ -74,6 +74,21 @@ describe('virtual server checks', () => {
     expect(codes(declared).map((d) => d.message)).toEqual(['Virtual server [G]:0 has no real servers - ignoring']);
   });
 
+  it('caps hysteresis below quorum', () => {
+    const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80), realServer('10.0.0.3', 80, 25)], { quorum: 2, hysteresis: 5 });
+    expect(codes(config({ virtualServers: [vs] })).map((d) => d.message)).toEqual([
+      'Virtual server [10.0.0.1]:tcp:80: hysteresis 5 >= quorum 2; setting hysteresis to 1',
+    ]);
+  });
+
+  it('reduces quorum to the total real server weight, then checks hysteresis against it', () => {
+    const rs = [realServer('10.0.0.2', 80, 20, { weight: 2 }), realServer('10.0.0.3', 80, 25, { weight: 0 })];
+    expect(codes(config({ virtualServers: [virtualServer('10.0.0.1', 80, rs, { quorum: 5, hysteresis: 2 })] })).map((d) => d.message)).toEqual([
+      'Warning - quorum 5 for [10.0.0.1]:tcp:80 exceeds total weight of real servers 2, reducing quorum to 2',
+      'Virtual server [10.0.0.1]:tcp:80: hysteresis 2 >= quorum 2; setting hysteresis to 1',
+    ]);
+  });
+
   it('prefers the model flags over the tree', () => {
     const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)], { lvsSchedConfigured: false, forwardingConfigured: true });
     expect(codes(config({ virtualServers: [vs] })).map((d) => d.code)).toEqual([ValidateCode.LVS_NO_SCHEDULER]);

@@ -75,6 +75,13 @@ describe('VRRP instance completion checks', () => {
     expect(check({ strictMode: true, version: 3, virtualIpAddresses: [vip('2001:db8::1')] }).codes).toEqual([ValidateCode.STRICT_IPV6_LINK_LOCAL]);
   });
 
+  it('reports unicast settings without peers', () => {
+    expect(check({ unicastSrcIp: { address: '10.0.0.5', family: 'inet' } }).codes).toEqual([ValidateCode.UNICAST_WITHOUT_PEERS]);
+    expect(check({ checkUnicastSrc: true }).codes).toEqual([ValidateCode.UNICAST_WITHOUT_PEERS]);
+    expect(check({ unicastTtl: 5 }).codes).toEqual([ValidateCode.UNICAST_WITHOUT_PEERS]);
+    expect(check({ unicastFaultNoPeer: true }).codes).toEqual([]);
+  });
+
   it('reports an instance without VIPs', () => {
     expect(check({ virtualIpAddresses: [] }).codes).toEqual([ValidateCode.NO_VIP]);
   });
