@@ -20,10 +20,14 @@ export interface PipelineOutcome {
   readonly ms: number;
 }
 
+/** Config id (`-i`) and environment every fuzz run uses, in process and for the real CLI alike. */
+export const FUZZ_CONFIG_ID = 'fuzz';
+export const FUZZ_ENV: Readonly<Record<string, string>> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/nonexistent' };
+
 /** Runs the pipeline on a configuration file and checks the invariants; throws FuzzViolation. */
 export function checkPipeline(mainPath: string): PipelineOutcome {
   const started = performance.now();
-  const result = mustNotThrow('loadConfig', () => loadConfig(mainPath, { host: null, configId: 'fuzz', env: {} }));
+  const result = mustNotThrow('loadConfig', () => loadConfig(mainPath, { host: null, configId: FUZZ_CONFIG_ID, env: FUZZ_ENV }));
   const ms = performance.now() - started;
   const exitCode = mustNotThrow('configTestExitCode', () => configTestExitCode(result));
   expectThat(ALLOWED_EXIT_CODES.has(exitCode), `exit code ${exitCode} is not one of 0, 2, 4, 5, 6`);
