@@ -4,7 +4,8 @@
  *
  * The addon covers only what Node.js and the raw-socket package cannot do: AF_PACKET frame send
  * (gratuitous ARP / unsolicited NA), an IPv6 raw socket read with recvmsg() ancillary data (hop
- * limit, destination, ifindex) and a libuv readability poller. Everything else stays in TypeScript.
+ * limit, destination, ifindex), a libuv readability poller and AF_UNIX datagrams (sd_notify's
+ * NOTIFY_SOCKET; Node.js has no unix datagram sockets). Everything else stays in TypeScript.
  * Loading is lazy: importing this module never fails; `loadNative()` throws `KTS_NATIVE_MISSING`
  * with the build command if the binary is absent.
  */
@@ -44,6 +45,15 @@ export interface KtsNative {
   setNetns(fd: number): void;
   /** mkfifo(path, mode); throws EEXIST if the path exists. */
   mkfifo(path: string, mode: number): void;
+  /**
+   * Sends one AF_UNIX datagram to `path` ("@name" = Linux abstract socket, as in NOTIFY_SOCKET);
+   * returns the bytes sent. Non-blocking: a full receive queue throws EAGAIN.
+   */
+  unixDgramSend(path: string, data: Uint8Array): number;
+  /** Non-blocking AF_UNIX datagram socket bound to `path` / "@name"; returns the fd (closeFd it). */
+  unixDgramBind(path: string): number;
+  /** Reads one datagram into `buffer`: its length, or undefined when none is queued. */
+  unixDgramRecv(fd: number, buffer: Uint8Array): number | undefined;
 }
 
 /** Error thrown by the addon: `code` is the errno name (EPERM, ENODEV, …), `syscall` the call. */

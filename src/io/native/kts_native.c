@@ -14,6 +14,8 @@
  *  - setns(CLONE_NEWNET) for the calling (main) thread, so sockets can be opened inside a named
  *    network namespace (keepalived's `net_namespace`; the netns integration tests). Sockets keep
  *    the namespace they were created in.
+ *  - AF_UNIX datagram send / bind / receive (Node.js has no unix datagram sockets): systemd's
+ *    NOTIFY_SOCKET (sd_notify READY=1 ...), including Linux abstract names written "@name".
  *
  * Everything is synchronous and non-blocking (sockets are O_NONBLOCK); errors throw an Error whose
  * `code` is the errno name (EPERM, ENODEV, ...) and whose `syscall` names the failing call.
@@ -32,6 +34,8 @@
 #include <sys/socket.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <stddef.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 
@@ -348,6 +352,97 @@ static napi_value set_netns(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- AF_UNIX datagrams (sd_notify) ---- */
+
+/* "/path" or "@abstract" (leading NUL on the wire, no terminator, as systemd does). */
+static int fill_sockaddr_un(napi_env env, napi_value v, struct sockaddr_un *sun, socklen_t *sl) {
+  char path[512];
+  size_t n;
+  if (napi_get_value_string_utf8(env, v, path, sizeof path, &n) != napi_ok) {
+    napi_throw_type_error(env, "KTS_NATIVE_ARG", "expected a unix socket path");
+    return -1;
+  }
+  memset(sun, 0, sizeof *sun);
+  sun->sun_family = AF_UNIX;
+  if (n == 0 || (path[0] == '@' && n == 1)) {
+    napi_throw_type_error(env, "KTS_NATIVE_ARG", "empty unix socket path");
+    return -1;
+  }
+  /* abstract: NUL + (n-1) name bytes must fit in sun_path; file: n bytes + NUL terminator. */
+  if (n > sizeof sun->sun_path - (path[0] == '@' ? 0 : 1)) {
+    napi_throw_type_error(env, "KTS_NATIVE_ARG", "unix socket path too long");
+    return -1;
+  }
+  if (path[0] == '@') {
+    sun->sun_path[0] = '\0';
+    memcpy(sun->sun_path + 1, path + 1, n - 1);
+    *sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+  } else {
+    memcpy(sun->sun_path, path, n);
+    *sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+  }
+  return 0;
+}
+
+/* unixDgramSend(path, data): bytes sent. One-shot socket; non-blocking (EAGAIN if the peer queue is full). */
+static napi_value unix_dgram_send(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  void *data;
+  size_t len;
+  struct sockaddr_un sun;
+  socklen_t sl;
+  if (get_args(env, info, 2, argv) || fill_sockaddr_un(env, argv[0], &sun, &sl) || get_bytes(env, argv[1], &data, &len))
+    return NULL;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return throw_errno(env, "socket(AF_UNIX)", errno);
+  ssize_t rc;
+  do {
+    rc = sendto(fd, data, len, MSG_NOSIGNAL, (struct sockaddr *)&sun, sl);
+  } while (rc < 0 && errno == EINTR);
+  int err = errno;
+  close(fd);
+  if (rc < 0) return throw_errno(env, "sendto(AF_UNIX)", err);
+  return make_i32(env, (int32_t)rc);
+}
+
+/* unixDgramBind(path): non-blocking AF_UNIX datagram fd bound to path (or "@abstract"). */
+static napi_value unix_dgram_bind(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  struct sockaddr_un sun;
+  socklen_t sl;
+  if (get_args(env, info, 1, argv) || fill_sockaddr_un(env, argv[0], &sun, &sl)) return NULL;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return throw_errno(env, "socket(AF_UNIX)", errno);
+  if (bind(fd, (struct sockaddr *)&sun, sl) < 0) {
+    int err = errno;
+    close(fd);
+    return throw_errno(env, "bind(AF_UNIX)", err);
+  }
+  return make_i32(env, fd);
+}
+
+/* unixDgramRecv(fd, buffer): datagram length (bytes written into buffer), undefined when none is queued. */
+static napi_value unix_dgram_recv(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  void *data;
+  size_t len;
+  if (get_args(env, info, 2, argv) || get_i32(env, argv[0], &fd) || get_bytes(env, argv[1], &data, &len)) return NULL;
+  ssize_t rc;
+  do {
+    rc = recv(fd, data, len, 0);
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      napi_value undef;
+      napi_get_undefined(env, &undef);
+      return undef;
+    }
+    return throw_errno(env, "recv(AF_UNIX)", errno);
+  }
+  return make_i32(env, (int32_t)rc);
+}
+
 /* ---- readability poller: pollStart(fd, callback) -> handle; pollStop(handle) ---- */
 
 typedef struct {
@@ -461,6 +556,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"mkfifo", NULL, make_fifo, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setNetns", NULL, set_netns, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pollRef", NULL, poll_ref, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unixDgramSend", NULL, unix_dgram_send, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unixDgramBind", NULL, unix_dgram_bind, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"unixDgramRecv", NULL, unix_dgram_recv, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
