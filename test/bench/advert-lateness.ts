@@ -39,9 +39,10 @@ interface CaseResult {
   readonly label: string;
   readonly summary: LatenessSummary;
   readonly checksPerS?: number;
+  readonly droppedByKernel: number;
 }
 
-async function measureCase(router: Netns, peer: Netns, label: string, impl: 'keepalived-ts' | 'keepalived', withChecks: boolean, windowS: number): Promise<CaseResult> {
+async function measureCase(router: Netns, peer: Netns, label: string, impl: 'keepalived-ts' | 'keepalived', withChecks: boolean, windowS: number, warmupS: number): Promise<CaseResult> {
   let target: HttpTarget | undefined;
   if (withChecks) target = await startHttpTarget(router, ROUTER_IP, HTTP_FIRST_PORT, REAL_SERVERS);
   const vss = withChecks ? httpVirtualServers(VIRTUAL_SERVERS, REAL_SERVERS, ROUTER_IP, HTTP_FIRST_PORT, '10.214.0', DELAY_LOOP_S) : [];
@@ -53,17 +54,18 @@ async function measureCase(router: Netns, peer: Netns, label: string, impl: 'kee
       const have = new Set(links.flatMap((l) => l.addrs.map((a) => a.local)));
       return instances(INSTANCES).every((i) => have.has((i.vips[0] ?? '').split('/')[0] ?? ''));
     }, 15_000, 50);
-    await sleep(2000); // warm-up: checker bootstrap delay, JIT, gratuitous ARP bursts
+    await sleep(warmupS * 1000); // past the checker bootstrap, JIT and the garp_master_delay (5 s) ARP refresh
     const cap = await captureAdverts(peer, ROUTER_IP);
     target?.mark();
     const t0 = performance.now();
     await sleep(windowS * 1000);
-    const adverts = await cap.stop();
+    const { adverts, droppedByKernel } = await cap.stop();
     const windowUs = (performance.now() - t0) * 1000;
     const rates = target?.ratesSinceMark() ?? [];
     return {
       label,
       summary: latenessOf(adverts, ADVERT_INT_S * 1e6, windowUs),
+      droppedByKernel,
       ...(withChecks ? { checksPerS: median(rates) } : {}),
     };
   } finally {
@@ -72,15 +74,15 @@ async function measureCase(router: Netns, peer: Netns, label: string, impl: 'kee
   }
 }
 
-export async function measureLateness(windowS: number, withReference: boolean): Promise<CaseResult[]> {
+export async function measureLateness(windowS: number, warmupS: number, withReference: boolean): Promise<CaseResult[]> {
   const lab = Lab.create('bal');
   try {
     const router = await lab.addHost('r1', { ipv4: `${ROUTER_IP}/24` });
     const peer = await lab.addHost('peer', { ipv4: `${SUBNET}.12/24` });
     const out: CaseResult[] = [];
-    out.push(await measureCase(router, peer, 'keepalived-ts alone', 'keepalived-ts', false, windowS));
-    out.push(await measureCase(router, peer, 'keepalived-ts + HTTP checks', 'keepalived-ts', true, windowS));
-    if (withReference) out.push(await measureCase(router, peer, 'keepalived 2.2.7 alone', 'keepalived', false, windowS));
+    out.push(await measureCase(router, peer, 'keepalived-ts alone', 'keepalived-ts', false, windowS, warmupS));
+    out.push(await measureCase(router, peer, 'keepalived-ts + HTTP checks', 'keepalived-ts', true, windowS, warmupS));
+    if (withReference) out.push(await measureCase(router, peer, 'keepalived 2.2.7 alone', 'keepalived', false, windowS, warmupS));
     return out;
   } finally {
     await lab.cleanup();
@@ -89,10 +91,11 @@ export async function measureLateness(windowS: number, withReference: boolean): 
 
 export function latenessTable(results: readonly CaseResult[]): string {
   return formatTable(
-    ['case', 'adverts', 'rate/s', 'p50 µs', 'p99 µs', 'max µs', 'mean µs', 'checks/s'],
+    ['case', 'adverts', 'rate/s', 'p50 µs', 'p99 µs', 'max µs', 'mean µs', 'checks/s', 'cap drops'],
     results.map((r) => [
       r.label, String(r.summary.adverts), fmt(r.summary.ratePerS, 1), fmt(r.summary.p50Us), fmt(r.summary.p99Us),
       fmt(r.summary.maxUs), fmt(r.summary.meanUs), r.checksPerS === undefined ? '-' : fmt(r.checksPerS),
+      String(r.droppedByKernel),
     ]),
   );
 }
@@ -100,13 +103,14 @@ export function latenessTable(results: readonly CaseResult[]): string {
 export async function run(): Promise<void> {
   const out = (s: string): void => void process.stdout.write(s);
   const windowS = Math.max(2, Number(process.env['BENCH_LATENESS_SECONDS'] ?? 10));
+  const warmupS = Math.max(0, Number(process.env['BENCH_LATENESS_WARMUP_SECONDS'] ?? 6));
   out(`advert lateness (${INSTANCES} VRRPv3 instances, ${ADVERT_INT_S * 1000} ms adverts, tcpdump in the peer namespace, ${windowS} s per case; lateness = gap to the previous advert of the VRID − interval)\n`);
   const skip = labSkipReason();
   if (skip !== undefined) {
     out(`  skipped: ${skip}\n`);
     return;
   }
-  const results = await measureLateness(windowS, hasReferenceKeepalived());
+  const results = await measureLateness(windowS, warmupS, hasReferenceKeepalived());
   out(latenessTable(results));
   out(`  (expected rate ${(INSTANCES / ADVERT_INT_S).toFixed(0)}/s; checks: ${REAL_SERVERS} HTTP_GET real servers in ${VIRTUAL_SERVERS} virtual_servers, delay_loop ${DELAY_LOOP_S} s, checks/s = median requests/s served by the target)\n`);
 }

@@ -3,7 +3,7 @@
  * (keepalived-ts or keepalived 2.2.7) with the same configuration; measures
  *   crash failover    kill -9 of the MASTER → VIP present on the BACKUP
  *   graceful failover SIGTERM of the MASTER (priority-0 advert) → VIP present on the BACKUP
- * with 1 s adverts (VRRPv2) and 0.1 s adverts (VRRPv3), BENCH_FAILOVER_RUNS runs each (default 4), and
+ * with 1 s adverts (VRRPv2) and 0.1 s adverts (VRRPv3), BENCH_FAILOVER_RUNS runs each (default 5), and
  * prints median/max per case and the keepalived-ts / keepalived ratio of the medians.
  * The VIP is detected by a netlink address monitor raced against 10 ms `ip -j addr` polling.
  * Numbers only — nothing is asserted. Every namespace and process is removed, also on error.
@@ -156,7 +156,7 @@ export async function run(): Promise<void> {
   // BENCH_IMPLS=keepalived-ts (or keepalived) restricts the run to one implementation.
   const wanted = (process.env['BENCH_IMPLS'] ?? 'keepalived-ts,keepalived').split(',');
   const impls = (['keepalived-ts', 'keepalived'] as const).filter((i) => wanted.includes(i) && (i === 'keepalived-ts' || hasReferenceKeepalived()));
-  const runs = Math.max(1, Number(process.env['BENCH_FAILOVER_RUNS'] ?? 4));
+  const runs = Math.max(1, Number(process.env['BENCH_FAILOVER_RUNS'] ?? 5));
   const t0 = performance.now();
   const samples = await measureFailover(impls, runs, process.env['BENCH_VERBOSE'] === '1' ? out : undefined);
   out(failoverTable(samples));

@@ -4,9 +4,15 @@
 import type { Netns } from '../../lab/netns.js';
 import { parseTcpdumpLine, type WireAdvert } from './adverts.js';
 
+export interface CaptureResult {
+  readonly adverts: readonly WireAdvert[];
+  /** tcpdump's "packets dropped by kernel" count (a non-zero value makes the figures suspect). */
+  readonly droppedByKernel: number;
+}
+
 export interface AdvertCapture {
   /** Stops tcpdump and returns the adverts it printed. */
-  stop(): Promise<WireAdvert[]>;
+  stop(): Promise<CaptureResult>;
 }
 
 /** Starts tcpdump on `iface` of `ns` for IP protocol 112 from `srcIp`; resolves once it is listening. */
@@ -16,9 +22,13 @@ export async function captureAdverts(ns: Netns, srcIp: string, iface = 'eth0'): 
   ]);
   await p.waitForLine(/listening on/, 10_000);
   return {
-    async stop(): Promise<WireAdvert[]> {
+    async stop(): Promise<CaptureResult> {
       await p.stop('SIGINT', 3000);
-      return p.lines.map(parseTcpdumpLine).filter((a): a is WireAdvert => a !== undefined);
+      const dropped = p.lines.map((l) => /^(\d+) packets? dropped by kernel/.exec(l)).find((m) => m !== null);
+      return {
+        adverts: p.lines.map(parseTcpdumpLine).filter((a): a is WireAdvert => a !== undefined),
+        droppedByKernel: dropped === undefined || dropped === null ? 0 : Number(dropped[1]),
+      };
     },
   };
 }
