@@ -102,7 +102,7 @@ export interface StatusRealServer {
   readonly address: string;
   readonly port: number;
   readonly configuredWeight: number;
-  /** Weight currently in IPVS (0 when inhibited). */
+  /** Effective weight while alive (dynamic MISC_CHECK weights included); 0 when down. */
   readonly weight: number;
   readonly alive: boolean;
   readonly checks: readonly StatusCheck[];
