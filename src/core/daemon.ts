@@ -31,7 +31,7 @@ import type { DebugCategory, RootLog } from './log.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 import { dataDumpPath, installSignalHandlers, statsDumpPath } from './signals.js';
 import { InstanceDriver } from './instance.js';
-import { resolveInstance, withSyncGroup } from './instance-config.js';
+import { primaryAddress, resolveInstance, withSourceAddress, withSyncGroup } from './instance-config.js';
 import { SyncGroupDriver } from './sync-group.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
@@ -358,19 +358,18 @@ export class Daemon {
     return this.announcer ?? { announce: () => undefined, cancel: () => undefined };
   }
 
-  private channelFactory(inst: ResolvedInstance): AdvertChannelFactory {
-    return (onPacket, onError) =>
-      openAdvertTransport({
-        family: inst.family,
-        interfaceName: inst.ifname,
-        ...(inst.sourceAddress !== null ? { sourceAddress: inst.sourceAddress } : {}),
-        multicastGroup: inst.multicastGroup,
-        unicastPeers: inst.unicastPeers,
-        ttl: inst.unicastTtl,
-        onPacket,
-        onError,
-      });
-  }
+  /** Opens the advert transport of an instance as it is configured at the time of the call. */
+  private readonly openChannel: AdvertChannelFactory = (inst, onPacket, onError) =>
+    openAdvertTransport({
+      family: inst.family,
+      interfaceName: inst.ifname,
+      ...(inst.sourceAddress !== null ? { sourceAddress: inst.sourceAddress } : {}),
+      multicastGroup: inst.multicastGroup,
+      unicastPeers: inst.unicastPeers,
+      ttl: inst.unicastTtl,
+      onPacket,
+      onError,
+    });
 
   /** Creates a driver (not started yet). */
   private createDriver(inst: ResolvedInstance): InstanceDriver {
@@ -380,7 +379,7 @@ export class Daemon {
       log: this.vrrpLog,
       packetLog: this.root.category(this.vrrpLog, 'packet'),
       fsmLog: this.root.category(this.vrrpLog, 'fsm'),
-      openChannel: this.channelFactory(inst),
+      openChannel: this.openChannel,
       addresses: this.addresses,
       garp: this.garpPort(),
       notify: this.notifier,
@@ -429,9 +428,20 @@ export class Daemon {
         }
         return;
       }
-      case 'address-removed':
-        for (const d of this.drivers.values()) d.addressRemoved(e.ifindex, e.address, e.prefixLen);
+      case 'address-added':
+      case 'address-removed': {
+        const iface = this.interfaces.get(e.ifindex);
+        if (iface !== undefined) {
+          const others = iface.addresses.filter((a) => a.address !== e.address);
+          const addresses = e.kind === 'address-added'
+            ? [...others, { family: e.family, address: e.address, prefixLen: e.prefixLen, scope: 0, flags: 0 }]
+            : others;
+          this.interfaces.set(e.ifindex, { ...iface, addresses });
+        }
+        if (e.kind === 'address-removed') for (const d of this.drivers.values()) d.addressRemoved(e.ifindex, e.address, e.prefixLen);
+        this.followPrimaryAddress(e.ifindex);
         return;
+      }
       case 'resync-needed':
         this.core.warn(`netlink notifications lost (${e.reason}); link state re-read`);
         return;
@@ -456,6 +466,26 @@ export class Daemon {
       this.core.info(`health checkers started: ${loaded.config.virtualServers.length} virtual server(s)`);
     } catch (err) {
       this.core.error({ err }, `cannot start the health checkers: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Instances whose advert source is the interface's primary address follow it: an instance started
+   * before its interface had an address (DHCP) gets one, a removed primary is replaced by the next.
+   */
+  private followPrimaryAddress(ifindex: number): void {
+    const iface = this.interfaces.get(ifindex);
+    if (iface === undefined) return;
+    for (const d of this.drivers.values()) {
+      const c = d.config;
+      if (c.ifindex !== ifindex || c.sourceConfigured) continue;
+      const vipSet = new Set(c.vips.map((v) => v.address));
+      const current = c.sourceAddress;
+      if (current !== null && iface.addresses.some((a) => a.address === current)) continue;
+      const next = primaryAddress(iface, c.family, vipSet);
+      if (next === current) continue;
+      this.vrrpLog.info({ instance: c.name }, `(${c.name}) advert source address ${current ?? '(none)'} -> ${next ?? '(none)'}`);
+      d.reconfigure(withSourceAddress(c, next), true);
     }
   }
 

@@ -38,6 +38,8 @@ export interface ResolvedInstance {
   readonly mac: string;
   /** Source address of our adverts (unicast_src_ip / mcast_src_ip / interface primary address). */
   readonly sourceAddress: string | null;
+  /** True when the source comes from unicast_src_ip / mcast_src_ip (never replaced at run time). */
+  readonly sourceConfigured: boolean;
   readonly multicastGroup: string;
   readonly unicastPeers: readonly string[];
   /** unicast_ttl. */
@@ -163,6 +165,7 @@ export function resolveInstance(
     ifindex: iface.index,
     mac: iface.mac,
     sourceAddress,
+    sourceConfigured: (vi.unicastSrcIp ?? vi.mcastSrcIp) !== null,
     multicastGroup: vi.mcastDstIp?.address ?? (family === 4 ? (g.vrrpMcastGroup4 || VRRP_IPV4_GROUP) : (g.vrrpMcastGroup6 || VRRP_IPV6_GROUP)),
     unicastPeers,
     unicastTtl: vi.unicastTtl,
@@ -180,4 +183,9 @@ export function resolveInstance(
 /** The same instance with another sync-group membership (null = runs on its own). */
 export function withSyncGroup(inst: ResolvedInstance, syncGroup: string | null): ResolvedInstance {
   return inst.params.syncGroup === syncGroup ? inst : { ...inst, params: { ...inst.params, syncGroup } };
+}
+
+/** The same instance with another (interface primary) source address. */
+export function withSourceAddress(inst: ResolvedInstance, sourceAddress: string | null): ResolvedInstance {
+  return { ...inst, sourceAddress, params: { ...inst.params, primaryAddress: sourceAddress } };
 }

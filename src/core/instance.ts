@@ -75,6 +75,8 @@ export class InstanceDriver {
   private cfg: ResolvedInstance;
   private tracking: TrackingSet;
   private group: GroupDispatcher | undefined;
+  /** Last (Σ weights, faults) fed to the FSM; '0|' = nothing tracked, healthy. */
+  private lastTrackingKey = '0|';
   private channel: AdvertChannel | undefined;
   private timer: TimerHandle | undefined;
   private armedAtUs: number | undefined;
@@ -126,10 +128,8 @@ export class InstanceDriver {
 
   /** Opens the advert channel and starts the FSM (BACKUP, or MASTER for an address owner). */
   start(linkUp: boolean): void {
-    this.channel = this.deps.openChannel(
-      (p) => this.handlePacket(p),
-      (err) => this.log.error({ err }, 'advert socket error'),
-    );
+    this.openChannel();
+    this.refreshFaults('startup');
     if (!linkUp) this.dispatch({ type: 'interfaceChanged', ifname: this.cfg.ifname, up: false });
     // Sync group members are started together by their group (startGroup).
     if (this.group === undefined) this.dispatch({ type: 'start' });
@@ -171,11 +171,36 @@ export class InstanceDriver {
   }
 
   private applyTracking(next: TrackingSet, cause: string): void {
-    const before = summarize(this.tracking);
     this.tracking = next;
-    const after = summarize(next);
-    if (before.weightSum === after.weightSum && before.faultReasons.join('|') === after.faultReasons.join('|')) return;
-    this.dispatch({ type: 'trackingChanged', weightSum: after.weightSum, faultReasons: after.faultReasons, cause });
+    this.refreshFaults(cause);
+  }
+
+  /**
+   * Feeds the FSM the tracker summary plus the driver's own fault: an instance without an advert source
+   * address (no IPv4 on its interface yet, socket cannot open) stays in FAULT instead of becoming a
+   * silent MASTER.
+   */
+  private refreshFaults(cause: string): void {
+    const sum = summarize(this.tracking);
+    const faults = [...sum.faultReasons];
+    if (this.channel === undefined) faults.push(`no advert socket (no IPv${this.cfg.family} address on ${this.cfg.ifname}?)`);
+    const key = `${sum.weightSum}|${faults.join('|')}`;
+    if (key === this.lastTrackingKey) return;
+    this.lastTrackingKey = key;
+    this.dispatch({ type: 'trackingChanged', weightSum: sum.weightSum, faultReasons: faults, cause });
+  }
+
+  private openChannel(): void {
+    try {
+      this.channel = this.deps.openChannel(
+        this.cfg,
+        (p) => this.handlePacket(p),
+        (err) => this.log.error({ err }, 'advert socket error'),
+      );
+    } catch (err) {
+      this.channel = undefined;
+      this.log.error({ err }, `cannot open the advert socket: ${(err as Error).message}`);
+    }
   }
 
   /** Netlink saw an address disappear: re-add it if it is one of our VIPs and we are MASTER. */
@@ -222,11 +247,10 @@ export class InstanceDriver {
     this.applyTracking({ defs: next.params.trackers, observations: this.tracking.observations }, 'reload');
     if (reopenChannel) {
       this.channel?.close();
-      this.channel = this.deps.openChannel(
-        (p) => this.handlePacket(p),
-        (err) => this.log.error({ err }, 'advert socket error'),
-      );
+      this.channel = undefined;
+      this.openChannel();
     }
+    this.refreshFaults('reload');
     if (this.fsm.vipsSet && (removed.length > 0 || added.length > 0)) {
       this.log.info({ added: added.map((v) => v.address), removed: removed.map((v) => v.address) }, 'reload: updating VIPs');
       this.enqueue(async () => {

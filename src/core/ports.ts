@@ -7,6 +7,7 @@ import type { ScriptSpec } from '../config/model.js';
 import type { VipSpec } from '../io/netlink/index.js';
 import type { ReceivedAdvertPacket, SendOutcome } from '../io/vrrp-socket/index.js';
 import type { AnnounceRequest } from '../io/arp/index.js';
+import type { ResolvedInstance } from './instance-config.js';
 
 export type { ReceivedAdvertPacket, SendOutcome, VipSpec, AnnounceRequest };
 
@@ -16,8 +17,9 @@ export interface AdvertChannel {
   close(): void;
 }
 
-/** Opens the advert channel of an instance; packets come back through `onPacket`. */
+/** Opens the advert channel of an instance (as currently configured); packets come back through `onPacket`. */
 export type AdvertChannelFactory = (
+  instance: ResolvedInstance,
   onPacket: (packet: ReceivedAdvertPacket) => void,
   onError: (err: Error) => void,
 ) => AdvertChannel;

@@ -26,7 +26,7 @@ export function resolved(priority: number, vips: readonly string[] = ['10.0.0.10
   return {
     name: 'VI_1',
     params: makeInstanceParams({ name: 'VI_1', vrid: 51, basePriority: priority, primaryAddress: SELF, interfaceName: 'eth0', vips: [...vips], trackers }),
-    family: 4, version: 2, vrid: 51, ifname: 'eth0', ifindex: 2, mac: '02:00:00:00:00:01', sourceAddress: SELF,
+    family: 4, version: 2, vrid: 51, ifname: 'eth0', ifindex: 2, mac: '02:00:00:00:00:01', sourceAddress: SELF, sourceConfigured: false,
     multicastGroup: GROUP, unicastPeers: [], unicastTtl: 255, checkUnicastSrc: false, authType: 1, authPass: pass, adverIntervalCs: 100, vips: v,
     notify: { master: null, backup: null, fault: null, stop: null, generic: null, masterRxLowerPri: null },
     key: '51/inet/eth0/multicast',
@@ -50,7 +50,7 @@ export function harness(cfg: ResolvedInstance, releaseVipsOnStop = true, clock: 
   const driver = new InstanceDriver(cfg, {
     clock,
     log: root.component('vrrp'),
-    openChannel: () => ({
+    openChannel: (_inst) => ({
       sendToAll: async (encode) => {
         const bytes = encode(GROUP);
         h.sent.push({ dst: GROUP, bytes });

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { formatDataDump, formatStatsDump } from '../../src/core/dumps.js';
 import type { TrackerDef } from '../../src/vrrp/params.js';
 import { harness, peerAdvert, resolved, sentPriorities } from './instance-harness.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { silentLogger } from '../../src/core/log.js';
+import { InstanceDriver } from '../../src/core/instance.js';
+import { withSourceAddress } from '../../src/core/instance-config.js';
 
 describe('InstanceDriver', () => {
   it('address owner: MASTER at once — advert, VIPs, GARP, FIFO line; stop sends priority 0 and removes VIPs', async () => {
@@ -178,5 +182,33 @@ describe('InstanceDriver', () => {
     open.driver.start(true);
     open.driver.handlePacket(peerAdvert(200));
     expect(open.driver.stats.advertsReceived).toBe(1);
+  });
+
+  it('without an advert source address the instance stays in FAULT until one appears', async () => {
+    const clock = new FakeClock(0);
+    const opened: (string | null)[] = [];
+    const driver = new InstanceDriver(withSourceAddress(resolved(100), null), {
+      clock,
+      log: silentLogger(),
+      openChannel: (inst) => {
+        opened.push(inst.sourceAddress);
+        if (inst.sourceAddress === null) throw new Error('IPv4 advert transport needs an IPv4 source address');
+        return { sendToAll: async () => [], close: () => undefined };
+      },
+      addresses: { add: async () => 'added', remove: async () => 'removed' },
+      garp: { announce: () => undefined, cancel: () => undefined },
+      notify: { runScript: async () => undefined, writeFifo: () => undefined },
+      releaseVipsOnStop: true,
+    });
+    driver.start(true);
+    clock.advance(5_000_000);
+    await driver.idle();
+    expect(driver.state).toBe('FAULT');
+    driver.reconfigure(withSourceAddress(resolved(100), '10.0.0.1'), true);
+    expect(opened).toEqual([null, '10.0.0.1']);
+    expect(driver.state).toBe('BACKUP');
+    clock.advance(3_700_000);
+    await driver.idle();
+    expect(driver.state).toBe('MASTER');
   });
 });
