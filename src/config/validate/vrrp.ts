@@ -40,9 +40,10 @@ interface FamilyCandidate extends IpAddress {
   readonly what: 'vip' | 'peer';
 }
 
-/** keepalived fixes the instance family on the first address it parses (peer, VIP or source). */
+/** keepalived fixes the instance family on the first address it parses (source address, peer or VIP). */
 function instanceFamily(vi: VrrpInstance): { family: AddressFamily; fromVip: boolean } {
-  if (vi.unicastSrcIp !== null) return { family: vi.unicastSrcIp.family, fromVip: false };
+  const src = vi.unicastSrcIp ?? vi.mcastSrcIp;
+  if (src !== null) return { family: src.family, fromVip: false };
   const candidates: FamilyCandidate[] = [
     ...vi.unicastPeers.map((p) => ({ ...p, what: 'peer' as const })),
     ...vi.virtualIpAddresses.map((v) => ({ ...v, what: 'vip' as const })),
@@ -196,7 +197,8 @@ export function validateInstance(
   if (preemptDelayUs > 0 && nopreempt) {
     sink.error(C.PREEMPT_DELAY_NOPREEMPT, `(${name}) preempt_delay is incompatible with nopreempt mode - resetting`, vi.pos, 'preempt_delay');
     preemptDelayUs = 0;
-  } else if (preemptDelayUs > 0 && vi.state === 'MASTER') {
+  } else if (preemptDelayUs > 0 && (vi.state === 'MASTER' || (!vi.stateConfigured && vi.priority === 255))) {
+    // Without a `state` line the address owner (priority 255) starts as MASTER.
     sink.error(C.PREEMPT_DELAY_MASTER, `(${name}) Warning - preempt delay will not work with initial state MASTER - clearing`, vi.pos, 'preempt_delay');
     preemptDelayUs = 0;
   }

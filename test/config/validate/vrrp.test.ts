@@ -48,6 +48,8 @@ describe('VRRP instance completion checks', () => {
   it('clears preempt_delay with nopreempt or state MASTER', () => {
     expect(check({ nopreempt: true, preemptDelayUs: 10_000_000 }).codes).toEqual([ValidateCode.PREEMPT_DELAY_NOPREEMPT]);
     expect(check({ state: 'MASTER', preemptDelayUs: 10_000_000 }).codes).toEqual([ValidateCode.PREEMPT_DELAY_MASTER]);
+    expect(check({ priority: 255, stateConfigured: false, preemptDelayUs: 10_000_000 }).codes).toEqual([ValidateCode.PREEMPT_DELAY_MASTER]);
+    expect(check({ priority: 255, stateConfigured: true, preemptDelayUs: 10_000_000 }).codes).toEqual([]);
     expect(check({ preemptDelayUs: 10_000_000 }).eff?.preemptDelayUs).toBe(10_000_000);
   });
 
@@ -63,6 +65,11 @@ describe('VRRP instance completion checks', () => {
       unicastPeers: [{ address: '2001:db8::2', family: 'inet6', minTtl: 0, maxTtl: 255, pos: at(5) }],
       virtualIpAddresses: [vip('10.0.0.1', 10)],
     });
+    expect(codes).toEqual([ValidateCode.FAMILY_MISMATCH, ValidateCode.NO_VIP]);
+  });
+
+  it('lets mcast_src_ip fix the family too', () => {
+    const { codes } = check({ mcastSrcIp: { address: '2001:db8::1', family: 'inet6' } });
     expect(codes).toEqual([ValidateCode.FAMILY_MISMATCH, ValidateCode.NO_VIP]);
   });
 
