@@ -3,6 +3,8 @@
  * place, plus small helpers for the updates that touch several samples at once (one-hot state).
  *
  * Naming follows Prometheus conventions: `keepalived_ts_<subsystem>_<what>[_<unit>][_total]`.
+ * The VRRP instance label is `vrrp_instance`, not `instance`: Prometheus attaches its own `instance`
+ * target label at scrape time and would rename ours to `exported_instance`.
  * Label values are bounded: instance names and virtual/real server keys come from the configuration,
  * drop reasons from `DROP_CODES`, states from `VrrpState`. The transition `reason` label carries the
  * FSM's short reason text, which is a fixed vocabulary.
@@ -10,6 +12,7 @@
 
 import { DROP_CODES, type DropCode } from '../vrrp/packet/drop-reason.js';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics.js';
+import { SPLIT_BRAIN_KINDS, type SplitBrainEvent } from './split-brain.js';
 
 export const VRRP_STATES = ['INIT', 'BACKUP', 'MASTER', 'FAULT', 'STOP'] as const;
 export type MetricVrrpState = (typeof VRRP_STATES)[number];
@@ -20,18 +23,18 @@ export const VRRP_STATE_VALUE: Readonly<Record<MetricVrrpState, number>> = { INI
 export interface KtsMetrics {
   readonly registry: MetricsRegistry;
   readonly info: Gauge<'version'>;
-  readonly vrrpState: Gauge<'instance'>;
-  readonly vrrpStateOneHot: Gauge<'instance' | 'state'>;
-  readonly vrrpPriority: Gauge<'instance'>;
-  readonly vrrpBasePriority: Gauge<'instance'>;
-  readonly vrrpTransitions: Counter<'instance' | 'to' | 'reason'>;
-  readonly vrrpAdvertsSent: Counter<'instance'>;
-  readonly vrrpAdvertsReceived: Counter<'instance'>;
-  /** `instance` is "" for drops that happen before an advert is matched to an instance. */
-  readonly vrrpAdvertsDropped: Counter<'instance' | 'reason'>;
-  readonly vrrpGarpSent: Counter<'instance'>;
-  readonly vrrpSplitBrainActive: Gauge<'instance' | 'kind'>;
-  readonly vrrpSplitBrainDetected: Counter<'instance' | 'kind'>;
+  readonly vrrpState: Gauge<'vrrp_instance'>;
+  readonly vrrpStateOneHot: Gauge<'vrrp_instance' | 'state'>;
+  readonly vrrpPriority: Gauge<'vrrp_instance'>;
+  readonly vrrpBasePriority: Gauge<'vrrp_instance'>;
+  readonly vrrpTransitions: Counter<'vrrp_instance' | 'to' | 'reason'>;
+  readonly vrrpAdvertsSent: Counter<'vrrp_instance'>;
+  readonly vrrpAdvertsReceived: Counter<'vrrp_instance'>;
+  /** `vrrp_instance` is "" for drops that happen before an advert is matched to an instance. */
+  readonly vrrpAdvertsDropped: Counter<'vrrp_instance' | 'reason'>;
+  readonly vrrpGarpSent: Counter<'vrrp_instance'>;
+  readonly vrrpSplitBrainActive: Gauge<'vrrp_instance' | 'kind'>;
+  readonly vrrpSplitBrainDetected: Counter<'vrrp_instance' | 'kind'>;
   readonly checkerResults: Counter<'virtual_server' | 'real_server' | 'checker' | 'result'>;
   readonly checkerDuration: Histogram<'checker'>;
   readonly realServerUp: Gauge<'virtual_server' | 'real_server'>;
@@ -47,45 +50,45 @@ export function createKtsMetrics(version: string, registry = new MetricsRegistry
     vrrpState: registry.gauge({
       name: 'keepalived_ts_vrrp_state',
       help: 'VRRP instance state: 0=INIT 1=BACKUP 2=MASTER 3=FAULT 4=STOP.',
-      labelNames: ['instance'],
+      labelNames: ['vrrp_instance'],
     }),
     vrrpStateOneHot: registry.gauge({
       name: 'keepalived_ts_vrrp_instance_state',
       help: '1 for the current state of the VRRP instance, 0 for the others.',
-      labelNames: ['instance', 'state'],
+      labelNames: ['vrrp_instance', 'state'],
     }),
-    vrrpPriority: registry.gauge({ name: 'keepalived_ts_vrrp_priority', help: 'Effective priority (sent in adverts).', labelNames: ['instance'] }),
-    vrrpBasePriority: registry.gauge({ name: 'keepalived_ts_vrrp_base_priority', help: 'Configured priority.', labelNames: ['instance'] }),
+    vrrpPriority: registry.gauge({ name: 'keepalived_ts_vrrp_priority', help: 'Effective priority (sent in adverts).', labelNames: ['vrrp_instance'] }),
+    vrrpBasePriority: registry.gauge({ name: 'keepalived_ts_vrrp_base_priority', help: 'Configured priority.', labelNames: ['vrrp_instance'] }),
     vrrpTransitions: registry.counter({
       name: 'keepalived_ts_vrrp_transitions_total',
       help: 'VRRP state transitions by target state and reason.',
-      labelNames: ['instance', 'to', 'reason'],
+      labelNames: ['vrrp_instance', 'to', 'reason'],
     }),
-    vrrpAdvertsSent: registry.counter({ name: 'keepalived_ts_vrrp_adverts_sent_total', help: 'VRRP advertisements sent.', labelNames: ['instance'] }),
+    vrrpAdvertsSent: registry.counter({ name: 'keepalived_ts_vrrp_adverts_sent_total', help: 'VRRP advertisements sent.', labelNames: ['vrrp_instance'] }),
     vrrpAdvertsReceived: registry.counter({
       name: 'keepalived_ts_vrrp_adverts_received_total',
       help: 'VRRP advertisements received and accepted.',
-      labelNames: ['instance'],
+      labelNames: ['vrrp_instance'],
     }),
     vrrpAdvertsDropped: registry.counter({
       name: 'keepalived_ts_vrrp_adverts_dropped_total',
-      help: 'VRRP packets discarded, by receive-ladder reason (instance is empty before instance matching).',
-      labelNames: ['instance', 'reason'],
+      help: 'VRRP packets discarded, by receive-ladder reason (vrrp_instance is empty before instance matching).',
+      labelNames: ['vrrp_instance', 'reason'],
     }),
     vrrpGarpSent: registry.counter({
       name: 'keepalived_ts_vrrp_garp_sent_total',
       help: 'Gratuitous ARPs and unsolicited neighbour advertisements sent.',
-      labelNames: ['instance'],
+      labelNames: ['vrrp_instance'],
     }),
     vrrpSplitBrainActive: registry.gauge({
       name: 'keepalived_ts_vrrp_split_brain_active',
       help: 'Number of active split-brain / misconfiguration findings by kind.',
-      labelNames: ['instance', 'kind'],
+      labelNames: ['vrrp_instance', 'kind'],
     }),
     vrrpSplitBrainDetected: registry.counter({
       name: 'keepalived_ts_vrrp_split_brain_detected_total',
       help: 'Split-brain / misconfiguration findings raised, by kind.',
-      labelNames: ['instance', 'kind'],
+      labelNames: ['vrrp_instance', 'kind'],
     }),
     checkerResults: registry.counter({
       name: 'keepalived_ts_checker_results_total',
@@ -120,27 +123,50 @@ export function createKtsMetrics(version: string, registry = new MetricsRegistry
 
 /** Sets both state encodings (numeric and one-hot) for an instance. */
 export function setInstanceState(m: KtsMetrics, instance: string, state: MetricVrrpState): void {
-  m.vrrpState.set({ instance }, VRRP_STATE_VALUE[state]);
-  for (const s of VRRP_STATES) m.vrrpStateOneHot.set({ instance, state: s }, s === state ? 1 : 0);
+  m.vrrpState.set({ vrrp_instance: instance }, VRRP_STATE_VALUE[state]);
+  for (const s of VRRP_STATES) m.vrrpStateOneHot.set({ vrrp_instance: instance, state: s }, s === state ? 1 : 0);
 }
 
 /** Exports a zero for every drop reason of an instance, so rate() works from the first drop. */
 export function touchDropReasons(m: KtsMetrics, instance: string): void {
-  for (const reason of DROP_CODES) m.vrrpAdvertsDropped.touch({ instance, reason });
+  for (const reason of DROP_CODES) m.vrrpAdvertsDropped.touch({ vrrp_instance: instance, reason });
+}
+
+/** Exports zeros for an instance's counters and split-brain gauges (call when it is created). */
+export function touchInstance(m: KtsMetrics, instance: string): void {
+  touchDropReasons(m, instance);
+  for (const c of [m.vrrpAdvertsSent, m.vrrpAdvertsReceived, m.vrrpGarpSent]) c.touch({ vrrp_instance: instance });
+  for (const kind of SPLIT_BRAIN_KINDS) {
+    m.vrrpSplitBrainDetected.touch({ vrrp_instance: instance, kind });
+    if (m.vrrpSplitBrainActive.get({ vrrp_instance: instance, kind }) === undefined) m.vrrpSplitBrainActive.set({ vrrp_instance: instance, kind }, 0);
+  }
+}
+
+/** Applies split-brain detector events: raised → detected_total +1 and active +1; cleared → active −1. */
+export function recordSplitBrain(m: KtsMetrics, instance: string, events: readonly SplitBrainEvent[]): void {
+  for (const ev of events) {
+    const labels = { vrrp_instance: instance, kind: ev.finding.kind };
+    if (ev.type === 'raised') {
+      m.vrrpSplitBrainDetected.inc(labels);
+      m.vrrpSplitBrainActive.inc(labels);
+    } else {
+      m.vrrpSplitBrainActive.set(labels, Math.max(0, (m.vrrpSplitBrainActive.get(labels) ?? 0) - 1));
+    }
+  }
 }
 
 export function countDrop(m: KtsMetrics, instance: string | undefined, reason: DropCode): void {
-  m.vrrpAdvertsDropped.inc({ instance: instance ?? '', reason });
+  m.vrrpAdvertsDropped.inc({ vrrp_instance: instance ?? '', reason });
 }
 
 /** Removes every sample of an instance (deleted by a reload). */
 export function forgetInstance(m: KtsMetrics, instance: string): void {
   for (const g of [m.vrrpState, m.vrrpPriority, m.vrrpBasePriority, m.vrrpAdvertsSent, m.vrrpAdvertsReceived, m.vrrpGarpSent]) {
-    g.removeMatching({ instance });
+    g.removeMatching({ vrrp_instance: instance });
   }
-  m.vrrpStateOneHot.removeMatching({ instance });
-  m.vrrpTransitions.removeMatching({ instance });
-  m.vrrpAdvertsDropped.removeMatching({ instance });
-  m.vrrpSplitBrainActive.removeMatching({ instance });
-  m.vrrpSplitBrainDetected.removeMatching({ instance });
+  m.vrrpStateOneHot.removeMatching({ vrrp_instance: instance });
+  m.vrrpTransitions.removeMatching({ vrrp_instance: instance });
+  m.vrrpAdvertsDropped.removeMatching({ vrrp_instance: instance });
+  m.vrrpSplitBrainActive.removeMatching({ vrrp_instance: instance });
+  m.vrrpSplitBrainDetected.removeMatching({ vrrp_instance: instance });
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsError, MetricsRegistry, escapeLabelValue, formatSampleValue } from '../../src/ops/metrics.js';
-import { countDrop, createKtsMetrics, forgetInstance, setInstanceState, touchDropReasons } from '../../src/ops/kts-metrics.js';
+import {
+  countDrop,
+  createKtsMetrics,
+  forgetInstance,
+  recordSplitBrain,
+  setInstanceState,
+  touchDropReasons,
+  touchInstance,
+} from '../../src/ops/kts-metrics.js';
+import { SplitBrainDetector } from '../../src/ops/split-brain.js';
 import { DROP_CODES } from '../../src/vrrp/packet/drop-reason.js';
 
 /** Minimal parser of the 0.0.4 text format: sample lines → value by "name{labels}". */
@@ -105,20 +114,38 @@ describe('keepalived-ts metric set', () => {
     touchDropReasons(m, 'VI_1');
     countDrop(m, 'VI_1', 'auth-pass');
     countDrop(m, undefined, 'checksum');
-    m.vrrpTransitions.inc({ instance: 'VI_1', to: 'MASTER', reason: 'master down timer' });
+    m.vrrpTransitions.inc({ vrrp_instance: 'VI_1', to: 'MASTER', reason: 'master down timer' });
     let s = samples(m.registry.render());
-    expect(s.get('keepalived_ts_vrrp_state{instance="VI_1"}')).toBe(2);
-    expect(s.get('keepalived_ts_vrrp_instance_state{instance="VI_1",state="MASTER"}')).toBe(1);
-    expect(s.get('keepalived_ts_vrrp_instance_state{instance="VI_1",state="BACKUP"}')).toBe(0);
-    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{instance="VI_1",reason="auth-pass"}')).toBe(1);
-    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{instance="VI_1",reason="ttl"}')).toBe(0);
-    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{instance="",reason="checksum"}')).toBe(1);
-    expect([...s.keys()].filter((k) => k.startsWith('keepalived_ts_vrrp_adverts_dropped_total{instance="VI_1"')).length).toBe(
+    expect(s.get('keepalived_ts_vrrp_state{vrrp_instance="VI_1"}')).toBe(2);
+    expect(s.get('keepalived_ts_vrrp_instance_state{vrrp_instance="VI_1",state="MASTER"}')).toBe(1);
+    expect(s.get('keepalived_ts_vrrp_instance_state{vrrp_instance="VI_1",state="BACKUP"}')).toBe(0);
+    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{vrrp_instance="VI_1",reason="auth-pass"}')).toBe(1);
+    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{vrrp_instance="VI_1",reason="ttl"}')).toBe(0);
+    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{vrrp_instance="",reason="checksum"}')).toBe(1);
+    expect([...s.keys()].filter((k) => k.startsWith('keepalived_ts_vrrp_adverts_dropped_total{vrrp_instance="VI_1"')).length).toBe(
       DROP_CODES.length,
     );
     forgetInstance(m, 'VI_1');
     s = samples(m.registry.render());
     expect([...s.keys()].some((k) => k.includes('VI_1'))).toBe(false);
-    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{instance="",reason="checksum"}')).toBe(1);
+    expect(s.get('keepalived_ts_vrrp_adverts_dropped_total{vrrp_instance="",reason="checksum"}')).toBe(1);
+  });
+
+  it('turns split-brain detector events into active/detected samples', () => {
+    const m = createKtsMetrics('t');
+    touchInstance(m, 'VI_1');
+    let s = samples(m.registry.render());
+    expect(s.get('keepalived_ts_vrrp_split_brain_active{vrrp_instance="VI_1",kind="dual-master"}')).toBe(0);
+    expect(s.get('keepalived_ts_vrrp_adverts_sent_total{vrrp_instance="VI_1"}')).toBe(0);
+    const det = new SplitBrainDetector({ instance: 'VI_1', vrid: 1, version: 3, adverIntervalCs: 100, dualMasterAdverts: 1 });
+    const peer = { srcAddr: '10.0.0.2', vrid: 1, priority: 50 };
+    recordSplitBrain(m, 'VI_1', det.advertReceived(0, 'MASTER', 100, peer));
+    recordSplitBrain(m, 'VI_1', det.advertReceived(0, 'MASTER', 100, { ...peer, srcAddr: '10.0.0.3' }));
+    s = samples(m.registry.render());
+    expect(s.get('keepalived_ts_vrrp_split_brain_active{vrrp_instance="VI_1",kind="dual-master"}')).toBe(2);
+    recordSplitBrain(m, 'VI_1', det.stateChanged(1, 'BACKUP'));
+    s = samples(m.registry.render());
+    expect(s.get('keepalived_ts_vrrp_split_brain_active{vrrp_instance="VI_1",kind="dual-master"}')).toBe(0);
+    expect(s.get('keepalived_ts_vrrp_split_brain_detected_total{vrrp_instance="VI_1",kind="dual-master"}')).toBe(2);
   });
 });
