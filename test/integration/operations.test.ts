@@ -81,6 +81,19 @@ describe.skipIf(integrationSkipReason() !== undefined)('signals and stop options
     expect(r1.proc!.lines.filter((l) => /Entering \w+ STATE/.test(l))).toHaveLength(1);
   });
 
+  it.skipIf(IMPL === 'keepalived')('an interface without an IPv4 address keeps the instance in FAULT until one is added', async () => {
+    assertBuilt();
+    topo = await buildTopology('ita', '10.91.0', 1);
+    const r1 = topo.routers[0]!;
+    await r1.ns.ip('addr', 'del', '10.91.0.11/24', 'dev', 'eth0');
+    r1.start(vrrpConf('it-r1', { vrid: 92, priority: 255, state: 'MASTER', advertInt: 1, vips: [`${VIP}/24`] }));
+    await r1.proc!.waitForLine(/\(VI_1\) Entering FAULT STATE/, 5000);
+    expect(await r1.hasVip(VIP)).toBe(false);
+    await r1.ns.ip('addr', 'add', '10.91.0.11/24', 'dev', 'eth0');
+    await waitFor('VIP after the address appeared', () => r1.hasVip(VIP), 5000);
+    await r1.proc!.waitForLine(/advert source address \(none\) -> 10\.91\.0\.11/, 1000);
+  });
+
   it('-V (--dont-release-vrrp) leaves the VIP configured at stop; without it the VIP goes', async () => {
     const { r1 } = await owner(['-V']);
     expect(await r1.proc!.stop('SIGTERM', 5000)).toBe(0);
