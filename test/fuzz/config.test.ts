@@ -15,7 +15,7 @@ import { configCaseArb, configCorpus, describeCase } from './config/mutations.js
 import { fuzzRuns, fuzzSeed } from './support/seed.js';
 
 const SEED = fuzzSeed();
-const RUNS = fuzzRuns(400);
+const RUNS = fuzzRuns(600);
 const HANG_MS = 2000;
 const scratch = mkdtempSync(join(tmpdir(), 'kts-fuzz-config-'));
 

@@ -12,7 +12,7 @@ import { fuzzRuns, fuzzSeed } from './support/seed.js';
 import { assertRunPassed, type RunnableTarget } from './support/target.js';
 
 const SEED = fuzzSeed();
-const RUNS = fuzzRuns(2000);
+const RUNS = fuzzRuns(5000);
 /** One input taking longer than this is reported as a hang. */
 const HANG_MS = 2000;
 

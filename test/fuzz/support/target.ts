@@ -31,6 +31,8 @@ export interface TargetRun {
 export interface RunnableTarget {
   readonly name: string;
   run(params: RunParams, beforeEach?: () => void): TargetRun;
+  /** Describes the input run `index` of a run with `seed` generates, without checking it (replaying hangs). */
+  inputAt(seed: number, index: number): string;
 }
 
 export interface RunParams {
@@ -67,6 +69,16 @@ export function runnable<T>(t: FuzzTarget<T>): RunnableTarget {
         counterexample: ce !== null ? describe(ce[0]) : null,
         error: d.errorInstance instanceof Error ? (d.errorInstance.stack ?? d.errorInstance.message) : d.errorInstance !== null ? String(d.errorInstance) : null,
       };
+    },
+    inputAt(seed, index) {
+      let seen = '';
+      fc.check(
+        fc.property(t.arbitrary, (input) => {
+          seen = describe(input);
+        }),
+        { seed, numRuns: 1, path: String(index) },
+      );
+      return seen;
     },
   };
 }
