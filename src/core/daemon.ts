@@ -33,6 +33,7 @@ import { dataDumpPath, installSignalHandlers, statsDumpPath } from './signals.js
 import { InstanceDriver } from './instance.js';
 import { primaryAddress, resolveInstance, withSourceAddress, withSyncGroup } from './instance-config.js';
 import { SyncGroupDriver } from './sync-group.js';
+import { planReload } from './reload.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
@@ -508,31 +509,17 @@ export class Daemon {
     const next = this.resolveAll(loaded, ifaces);
     this.updateScripts(loaded, next);
     this.updateFiles(loaded, next);
-    for (const [key, d] of [...this.drivers]) {
-      if (next.has(key)) continue;
+    const plan = planReload(new Map([...this.drivers].map(([k, d]) => [k, d.config] as const)), next);
+    for (const key of plan.stop) {
+      const d = this.drivers.get(key);
+      if (d === undefined) continue;
       this.vrrpLog.info(`(${d.name}) removed by reload, stopping`);
       await d.stop();
       this.drivers.delete(key);
     }
-    for (const [key, nextInst] of next) {
-      const d = this.drivers.get(key);
-      if (d === undefined) {
-        if (nextInst.params.syncGroup !== null) {
-          this.core.warn(`(${nextInst.name}) added by reload: sync group ${nextInst.params.syncGroup} membership takes effect after a restart`);
-        }
-        this.startDriver(this.createDriver(withSyncGroup(nextInst, null)));
-        continue;
-      }
-      // Group membership is fixed at startup: keep the running one.
-      const inst = withSyncGroup(nextInst, d.config.params.syncGroup);
-      const old = d.config;
-      const reopen =
-        old.sourceAddress !== inst.sourceAddress ||
-        old.multicastGroup !== inst.multicastGroup ||
-        old.unicastTtl !== inst.unicastTtl ||
-        old.unicastPeers.join(',') !== inst.unicastPeers.join(',');
-      d.reconfigure(inst, reopen);
-    }
+    for (const name of plan.groupDeferred) this.core.warn(`(${name}) added by reload: its sync group membership takes effect after a restart`);
+    for (const inst of plan.start) this.startDriver(this.createDriver(inst));
+    for (const u of plan.update) this.drivers.get(u.key)?.reconfigure(u.next, u.reopenChannel);
     this.core.info('Reload finished');
   }
 
