@@ -209,7 +209,9 @@ export function validateInstance(
 
   // Remaining strict-mode rules.
   if (strict) {
-    if (vi.state === 'MASTER' && vi.priority !== 255)
+    // Initial state MASTER if and only if address owner (an owner without a state line starts as MASTER).
+    const startsMaster = vi.state === 'MASTER' || (!vi.stateConfigured && vi.priority === 255);
+    if (startsMaster !== (vi.priority === 255))
       sink.error(C.STRICT_MASTER_OWNER, `(${name}) State MASTER must match being address owner`, vi.pos, 'state');
     if (version === 2 && vi.accept === true)
       sink.error(C.STRICT_V2_ACCEPT, `(${name}) warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting`, vi.pos, 'accept');

@@ -105,6 +105,8 @@ describe('VRRP instance completion checks', () => {
 
   it('applies the strict-mode resets', () => {
     expect(check({ strictMode: true, state: 'MASTER', priority: 100 }).codes).toEqual([ValidateCode.STRICT_MASTER_OWNER]);
+    expect(check({ strictMode: true, state: 'BACKUP', priority: 255 }).codes).toEqual([ValidateCode.STRICT_MASTER_OWNER]);
+    expect(check({ strictMode: true, stateConfigured: false, priority: 255 }).codes).toEqual([]);
     expect(check({ strictMode: true, preemptDelayUs: 5_000_000 }).codes).toEqual([ValidateCode.STRICT_PREEMPT_DELAY]);
     expect(check({ strictMode: true, accept: true }).codes).toEqual([ValidateCode.STRICT_V2_ACCEPT]);
     const vmac0 = { ifname: null, mac: null, netlinkNotifyMsg: false, pos: at(4) };
