@@ -3,7 +3,7 @@
  * /etc/group, files through stat(2)/realpath(3). `createHostView` assembles one from plain data
  * (tests, or callers that already know the interfaces).
  */
-import { realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { readAccounts } from './accounts.js';
 import { readInterfaces } from './netlinkInterfaces.js';
 import type { HostFileInfo, HostGroup, HostInterface, HostUser, HostView } from './types.js';
@@ -67,8 +67,17 @@ function envSearchPath(): readonly string[] {
   return p.split(':').filter((d) => d !== '');
 }
 
+/** Interface names from sysfs, used only when netlink is unavailable (no addresses, flags unknown). */
+function sysfsInterfaces(): HostInterface[] {
+  try {
+    return readdirSync('/sys/class/net').map((name, i) => ({ index: i + 1, name, up: false, multicast: false, mtu: null, mac: null, addresses: [] }));
+  } catch {
+    return [];
+  }
+}
+
 /** Reads the live system (current network namespace). Never throws: an unreadable source yields an empty list. */
 export async function loadHostView(): Promise<HostView> {
-  const [interfaces, accounts] = await Promise.all([readInterfaces().catch((): HostInterface[] => []), readAccounts()]);
+  const [interfaces, accounts] = await Promise.all([readInterfaces().catch(sysfsInterfaces), readAccounts()]);
   return createHostView({ interfaces, users: accounts.users, groups: accounts.groups, searchPath: envSearchPath() });
 }
