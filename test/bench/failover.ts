@@ -161,6 +161,11 @@ export async function run(): Promise<void> {
   const samples = await measureFailover(impls, runs, process.env['BENCH_VERBOSE'] === '1' ? out : undefined);
   out(failoverTable(samples));
   out(`  (${runs} runs per cell, priorities ${MASTER_PRIORITY}/${BACKUP_PRIORITY}, bench took ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+  for (const c of ADVERT_CASES) {
+    const skewMs = ((256 - BACKUP_PRIORITY) / 256) * c.advertIntS * 1000;
+    const masterDownMs = 3 * c.advertIntS * 1000 + skewMs;
+    out(`  RFC 5798 at ${c.label}: crash ∈ [${(masterDownMs - c.advertIntS * 1000).toFixed(0)}, ${masterDownMs.toFixed(0)}] ms (Master_Down_Interval − time since the last advert), graceful ≈ Skew_Time ${skewMs.toFixed(0)} ms\n`);
+  }
 }
 
 if (isMainModule(import.meta.url)) runAsScript(run);
