@@ -1,9 +1,9 @@
 /**
  * The composition root: `runDaemon(options)` loads the configuration, builds the io adapters (rtnetlink
  * channel + AddressManager + LinkWatcher, AF_PACKET GARP announcer, notify runner, one advert transport
- * per instance), starts one InstanceDriver per vrrp_instance (sync groups through SyncGroupDriver,
- * vrrp_scripts through ScriptTrackers), starts the health-checker host when virtual servers are
- * configured, and serves signals until stopped:
+ * per instance), starts one InstanceDriver per vrrp_instance (sync groups through SyncGroupDriver;
+ * vrrp_script, track_file and track_interface through Trackers), starts the health-checker host when
+ * virtual servers are configured, and serves signals until stopped:
  *
  *   SIGTERM/SIGINT  stop: priority-0 adverts from masters, VIPs removed (unless -V), notify_stop, exit 0
  *   SIGHUP          reload: re-read; on failure keep the running config; instances matched by
@@ -37,9 +37,7 @@ import { planReload } from './reload.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
-import { ScriptTrackers } from './script-trackers.js';
-import { FileTrackers } from './file-trackers.js';
-import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
+import { Trackers } from './trackers.js';
 import { startCheckerHost } from '../check/index.js';
 import type { CheckerHost } from '../check/index.js';
 import type { AdvertChannelFactory, GarpPort } from './ports.js';
@@ -125,10 +123,8 @@ export class Daemon {
   private sender: PacketSender | undefined;
   private announcer: GarpAnnouncer | undefined;
   private notifier: Notifier | undefined;
-  private scripts: ScriptTrackers | undefined;
-  private files: FileTrackers | undefined;
+  private readonly trackers: Trackers;
   private checkers: CheckerHost | undefined;
-  private scriptsSignature = '';
   private interfaces = new Map<number, HostInterface>();
   private config: LoadResult | undefined;
   private stopRequested: (() => void) | undefined;
@@ -144,6 +140,10 @@ export class Daemon {
     this.core = root.component('core');
     this.vrrpLog = root.component('vrrp');
     this.stopPromise = new Promise((res) => (this.stopRequested = res));
+    this.trackers = new Trackers(clock, this.vrrpLog, () => this.drivers.values(), (name) => {
+      const iface = [...this.interfaces.values()].find((i) => i.name === name);
+      return iface === undefined ? undefined : linkUsable(iface.flags);
+    });
   }
 
   /** Instances by name (tests, dumps). */
@@ -291,8 +291,7 @@ export class Daemon {
     }
     this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog);
     const resolved = this.resolveAll(loaded, ifaces);
-    this.updateScripts(loaded, resolved);
-    this.updateFiles(loaded, resolved);
+    this.trackers.update(loaded.config, loaded.instances, resolved);
     const created = [...resolved.values()].map((inst) => this.createDriver(inst));
     this.formGroups(loaded, created);
     const delayUs = loaded.config.globalDefs.vrrpStartupDelayUs;
@@ -302,57 +301,8 @@ export class Daemon {
     }
     for (const d of created) this.startDriver(d);
     for (const g of this.groups) g.start();
-    this.scripts?.start();
-    this.files?.start();
+    this.trackers.start();
     this.core.info(`VRRP started: ${this.drivers.size} instance(s)`);
-  }
-
-  /** (Re)creates the vrrp_script runner for the scripts some instance tracks; unchanged scripts keep running. */
-  private updateScripts(loaded: LoadResult, resolved: ReadonlyMap<string, ResolvedInstance>): void {
-    const tracked = new Set<string>();
-    for (const inst of resolved.values()) for (const t of inst.params.trackers) if (t.kind === 'script') tracked.add(t.name);
-    const scripts = vrrpParamsFromConfig(loaded.config, loaded.instances).scripts.filter((sc) => tracked.has(sc.name));
-    const signature = JSON.stringify(scripts);
-    if (signature === this.scriptsSignature && this.scripts !== undefined) return;
-    const started = this.scripts !== undefined;
-    this.scripts?.stop();
-    this.scriptsSignature = signature;
-    const g = loaded.config.globalDefs;
-    this.scripts = new ScriptTrackers(scripts, this.clock, this.vrrpLog, (name, obs) => {
-      for (const d of this.drivers.values()) d.observe('script', name, obs);
-    }, g.scriptUser !== null ? { user: g.scriptUser.user, group: g.scriptUser.group } : null);
-    if (started) this.scripts.start();
-  }
-
-  /** (Re)creates the track_file watchers for the files some instance tracks. */
-  private updateFiles(loaded: LoadResult, resolved: ReadonlyMap<string, ResolvedInstance>): void {
-    const tracked = new Set<string>();
-    for (const inst of resolved.values()) for (const t of inst.params.trackers) if (t.kind === 'file') tracked.add(t.name);
-    const started = this.files !== undefined;
-    this.files?.stop();
-    this.files = new FileTrackers(loaded.config.trackFiles.filter((f) => tracked.has(f.name)), this.vrrpLog, (name, obs) => {
-      for (const d of this.drivers.values()) d.observe('file', name, obs);
-    });
-    if (started) {
-      this.files.start();
-      for (const d of this.drivers.values()) for (const name of d.trackedNames('file')) d.observe('file', name, this.files.observation(name));
-    }
-  }
-
-  /** Feeds a driver the current state of everything it tracks (interfaces, scripts). */
-  private seedTracking(d: InstanceDriver): void {
-    for (const name of d.trackedNames('interface')) {
-      const iface = [...this.interfaces.values()].find((i) => i.name === name);
-      d.observe('interface', name, { kind: iface !== undefined && linkUsable(iface.flags) ? 'up' : 'down' });
-    }
-    for (const name of d.trackedNames('file')) {
-      const obs = this.files?.observation(name);
-      if (obs !== undefined && obs.kind !== 'unknown') d.observe('file', name, obs);
-    }
-    for (const name of d.trackedNames('script')) {
-      const obs = this.scripts?.observation(name);
-      if (obs !== undefined && obs.kind !== 'unknown') d.observe('script', name, obs);
-    }
   }
 
   private garpPort(): GarpPort {
@@ -409,7 +359,7 @@ export class Daemon {
   private startDriver(driver: InstanceDriver): void {
     const inst = driver.config;
     const iface = this.interfaces.get(inst.ifindex);
-    this.seedTracking(driver);
+    this.trackers.seed(driver);
     try {
       driver.start(iface === undefined ? false : linkUsable(iface.flags));
       this.drivers.set(inst.key, driver);
@@ -423,10 +373,8 @@ export class Daemon {
       case 'link-up':
       case 'link-down': {
         this.root.category(this.core, 'netlink').debug({ ifname: e.name }, `netlink: ${e.name} ${e.kind}`);
-        for (const d of this.drivers.values()) {
-          if (d.config.ifindex === e.ifindex) d.linkChanged(e.kind === 'link-up');
-          d.observe('interface', e.name, { kind: e.kind === 'link-up' ? 'up' : 'down' });
-        }
+        for (const d of this.drivers.values()) if (d.config.ifindex === e.ifindex) d.linkChanged(e.kind === 'link-up');
+        this.trackers.linkChanged(e.name, e.kind === 'link-up');
         return;
       }
       case 'address-added':
@@ -507,8 +455,7 @@ export class Daemon {
     }
     const ifaces = await this.refreshInterfaces();
     const next = this.resolveAll(loaded, ifaces);
-    this.updateScripts(loaded, next);
-    this.updateFiles(loaded, next);
+    this.trackers.update(loaded.config, loaded.instances, next);
     const plan = planReload(new Map([...this.drivers].map(([k, d]) => [k, d.config] as const)), next);
     for (const key of plan.stop) {
       const d = this.drivers.get(key);
@@ -526,8 +473,7 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.scripts?.stop();
-    this.files?.stop();
+    this.trackers.stop();
     const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));
     await Promise.all(this.instances.map((d) => d.stop()));
     await checkersStopped;

@@ -1,0 +1,92 @@
+/**
+ * The daemon's tracked objects in one place: `vrrp_script` runners and `track_file` watchers for the
+ * objects some instance tracks, plus interface state for `track_interface`. Every change is fanned out
+ * to the instance drivers (`InstanceDriver.observe`), which fold it into their tracking set.
+ * On reload, unchanged scripts keep running (and keep their rise/fall state).
+ */
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { InstanceDriver } from './instance.js';
+import type { ResolvedInstance } from './instance-config.js';
+import { ScriptTrackers } from './script-trackers.js';
+import { FileTrackers } from './file-trackers.js';
+import type { KeepalivedConfig } from '../config/model.js';
+import type { EffectiveInstance } from '../config/validate/index.js';
+import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
+import type { TrackerKind } from '../vrrp/params.js';
+
+function trackedNames(resolved: ReadonlyMap<string, ResolvedInstance>, kind: TrackerKind): Set<string> {
+  const out = new Set<string>();
+  for (const inst of resolved.values()) for (const t of inst.params.trackers) if (t.kind === kind) out.add(t.name);
+  return out;
+}
+
+export class Trackers {
+  private scripts: ScriptTrackers | undefined;
+  private scriptsSignature = '';
+  private files: FileTrackers | undefined;
+  private started = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    /** The drivers to notify (read at each change). */
+    private readonly drivers: () => Iterable<InstanceDriver>,
+    /** Whether an interface is usable (UP and RUNNING), undefined when unknown. */
+    private readonly interfaceUp: (name: string) => boolean | undefined,
+  ) {}
+
+  /** (Re)configures the runners for the objects `resolved` tracks. */
+  update(config: KeepalivedConfig, instances: readonly EffectiveInstance[], resolved: ReadonlyMap<string, ResolvedInstance>): void {
+    const wantedScripts = trackedNames(resolved, 'script');
+    const scripts = vrrpParamsFromConfig(config, instances).scripts.filter((sc) => wantedScripts.has(sc.name));
+    const signature = JSON.stringify(scripts);
+    if (signature !== this.scriptsSignature || this.scripts === undefined) {
+      this.scripts?.stop();
+      this.scriptsSignature = signature;
+      const su = config.globalDefs.scriptUser;
+      this.scripts = new ScriptTrackers(scripts, this.clock, this.log, (name, obs) => {
+        for (const d of this.drivers()) d.observe('script', name, obs);
+      }, su !== null ? { user: su.user, group: su.group } : null);
+      if (this.started) this.scripts.start();
+    }
+    const wantedFiles = trackedNames(resolved, 'file');
+    this.files?.stop();
+    this.files = new FileTrackers(config.trackFiles.filter((f) => wantedFiles.has(f.name)), this.log, (name, obs) => {
+      for (const d of this.drivers()) d.observe('file', name, obs);
+    });
+    if (this.started) {
+      this.files.start();
+      for (const d of this.drivers()) for (const name of d.trackedNames('file')) d.observe('file', name, this.files.observation(name));
+    }
+  }
+
+  /** Feeds a (new) driver the current state of everything it tracks. */
+  seed(d: InstanceDriver): void {
+    for (const name of d.trackedNames('interface')) d.observe('interface', name, { kind: this.interfaceUp(name) === true ? 'up' : 'down' });
+    for (const name of d.trackedNames('file')) {
+      const obs = this.files?.observation(name);
+      if (obs !== undefined && obs.kind !== 'unknown') d.observe('file', name, obs);
+    }
+    for (const name of d.trackedNames('script')) {
+      const obs = this.scripts?.observation(name);
+      if (obs !== undefined && obs.kind !== 'unknown') d.observe('script', name, obs);
+    }
+  }
+
+  /** A link changed state (track_interface). */
+  linkChanged(name: string, up: boolean): void {
+    for (const d of this.drivers()) d.observe('interface', name, { kind: up ? 'up' : 'down' });
+  }
+
+  start(): void {
+    this.started = true;
+    this.scripts?.start();
+    this.files?.start();
+  }
+
+  stop(): void {
+    this.scripts?.stop();
+    this.files?.stop();
+  }
+}
