@@ -161,8 +161,10 @@ function serve(sock: Socket, opts: ControlServerOptions): void {
   const max = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
   let pending = Buffer.alloc(0);
   let queue: Promise<void> = Promise.resolve();
+  let refused = false;
   sock.on('error', () => sock.destroy());
   sock.on('data', (chunk: Buffer) => {
+    if (refused) return;
     pending = Buffer.concat([pending, chunk]);
     for (let nl = pending.indexOf(10); nl >= 0; nl = pending.indexOf(10)) {
       const line = pending.subarray(0, nl).toString('utf8').replace(/\r$/, '');
@@ -171,6 +173,7 @@ function serve(sock: Socket, opts: ControlServerOptions): void {
       queue = queue.then(async () => respond(sock, await dispatch(line, opts.handlers)));
     }
     if (pending.length > max) {
+      refused = true;
       pending = Buffer.alloc(0);
       queue = queue.then(() => {
         respond(sock, failure('KTS_CONTROL_TOO_LONG', `request longer than ${max} bytes`));

@@ -155,6 +155,25 @@ export function recordSplitBrain(m: KtsMetrics, instance: string, events: readon
   }
 }
 
+/** One finished health check: result counter and duration histogram. */
+export function recordCheck(
+  m: KtsMetrics,
+  virtualServer: string,
+  realServer: string,
+  checker: string,
+  ok: boolean,
+  durationS: number,
+): void {
+  m.checkerResults.inc({ virtual_server: virtualServer, real_server: realServer, checker, result: ok ? 'success' : 'failure' });
+  m.checkerDuration.observe({ checker }, durationS);
+}
+
+/** Real server state as the pool sees it (alive flag and current weight, 0 when down). */
+export function setRealServer(m: KtsMetrics, virtualServer: string, realServer: string, alive: boolean, weight: number): void {
+  m.realServerUp.set({ virtual_server: virtualServer, real_server: realServer }, alive ? 1 : 0);
+  m.realServerWeight.set({ virtual_server: virtualServer, real_server: realServer }, alive ? weight : 0);
+}
+
 export function countDrop(m: KtsMetrics, instance: string | undefined, reason: DropCode): void {
   m.vrrpAdvertsDropped.inc({ vrrp_instance: instance ?? '', reason });
 }

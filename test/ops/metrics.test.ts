@@ -4,7 +4,9 @@ import {
   countDrop,
   createKtsMetrics,
   forgetInstance,
+  recordCheck,
   recordSplitBrain,
+  setRealServer,
   setInstanceState,
   touchDropReasons,
   touchInstance,
@@ -147,5 +149,20 @@ describe('keepalived-ts metric set', () => {
     s = samples(m.registry.render());
     expect(s.get('keepalived_ts_vrrp_split_brain_active{vrrp_instance="VI_1",kind="dual-master"}')).toBe(0);
     expect(s.get('keepalived_ts_vrrp_split_brain_detected_total{vrrp_instance="VI_1",kind="dual-master"}')).toBe(2);
+  });
+
+  it('records checks and real server state', () => {
+    const m = createKtsMetrics('t');
+    recordCheck(m, '[10.0.0.1]:tcp:80', '[10.0.0.2]:tcp:80', 'TCP_CHECK', true, 0.002);
+    recordCheck(m, '[10.0.0.1]:tcp:80', '[10.0.0.2]:tcp:80', 'TCP_CHECK', false, 3);
+    setRealServer(m, '[10.0.0.1]:tcp:80', '[10.0.0.2]:tcp:80', false, 5);
+    const s = samples(m.registry.render());
+    const rs = 'virtual_server="[10.0.0.1]:tcp:80",real_server="[10.0.0.2]:tcp:80"';
+    expect(s.get(`keepalived_ts_checker_results_total{${rs},checker="TCP_CHECK",result="failure"}`)).toBe(1);
+    expect(s.get(`keepalived_ts_checker_results_total{${rs},checker="TCP_CHECK",result="success"}`)).toBe(1);
+    expect(s.get('keepalived_ts_checker_duration_seconds_count{checker="TCP_CHECK"}')).toBe(2);
+    expect(s.get('keepalived_ts_checker_duration_seconds_bucket{checker="TCP_CHECK",le="0.005"}')).toBe(1);
+    expect(s.get(`keepalived_ts_real_server_up{${rs}}`)).toBe(0);
+    expect(s.get(`keepalived_ts_real_server_weight{${rs}}`)).toBe(0);
   });
 });
