@@ -176,6 +176,8 @@ export function validateInstance(
     if (strict) sink.error(C.STRICT_AUTH, `(${name}) Strict mode does not support authentication. Ignoring.`, vi.authentication.pos, 'authentication');
     else if (version === 3)
       sink.error(C.AUTH_V3, `(${name}) VRRP version 3 does not support authentication. Ignoring.`, vi.authentication.pos, 'authentication');
+    else if (vi.authentication.pass === '')
+      sink.error(C.AUTH_NO_PASSWORD, `(${name}) Authentication specified but no password given. Ignoring`, vi.authentication.pos, 'authentication');
     else if (vi.authentication.type === 'AH' && vi.state === 'MASTER')
       sink.error(C.AH_MASTER, `(${name}) Initial state master is incompatible with AH authentication - clearing`, vi.authentication.pos, 'authentication');
   }

@@ -101,6 +101,7 @@ describe('VRRP instance completion checks', () => {
     const ah = { type: 'AH' as const, pass: '1111', pos: at(6) };
     expect(check({ state: 'MASTER', priority: 100, authentication: ah }).codes).toEqual([ValidateCode.AH_MASTER]);
     expect(check({ authentication: ah }).codes).toEqual([]);
+    expect(check({ authentication: { ...auth, pass: '' } }).codes).toEqual([ValidateCode.AUTH_NO_PASSWORD]);
   });
 
   it('applies the strict-mode resets', () => {
