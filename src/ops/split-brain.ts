@@ -19,7 +19,8 @@
  *   interval-mismatch  VRRPv2 advert interval differs (drop `interval`).
  *   vrid-collision     a foreign router uses our VRID: its address list differs from ours (advert
  *                      warnings `addr-count-mismatch`/`addr-list-mismatch`) or, with unicast peers
- *                      configured, the source is not one of them.
+ *                      configured, the source is not one of them (such a source is then ignored for
+ *                      every other finding; feed adverts the daemon drops as `unicast-src` too).
  * Evidence-based findings (all but peer-silent) clear after `holdIntervals` × the advert interval
  * (default 3) without new evidence. Leaving service (FAULT, INIT, STOP) forgets every peer and clears
  * dual-master / peer-silent; leaving MASTER clears dual-master.
@@ -251,7 +252,9 @@ export class SplitBrainDetector {
 
     const unicastPeers = this.cfg.unicastPeers ?? [];
     if (unicastPeers.length > 0 && !unicastPeers.includes(peer)) {
+      // A foreign router: reported as a collision only, never tracked as our master or a dual master.
       evidence('vrid-collision', `${peer} is not a configured unicast peer but advertises VRID ${a.vrid}`);
+      return events;
     } else if (a.warnings?.some((w) => w === 'addr-count-mismatch' || w === 'addr-list-mismatch')) {
       evidence('vrid-collision', `${peer} advertises VRID ${a.vrid} with a different virtual address list`);
     }

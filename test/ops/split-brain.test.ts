@@ -215,7 +215,15 @@ describe('misconfiguration findings', () => {
     const det = new SplitBrainDetector({ ...base, unicastPeers: [PEER] });
     expect(det.advertReceived(0, 'BACKUP', 100, advert())).toEqual([]);
     const foreign = det.advertReceived(0, 'BACKUP', 100, advert({ srcAddr: '10.9.9.9' }));
-    expect(foreign[0]).toMatchObject({ type: 'raised', finding: { kind: 'vrid-collision', peer: '10.9.9.9' } });
+    expect(foreign).toEqual([{ type: 'raised', finding: expect.objectContaining({ kind: 'vrid-collision', peer: '10.9.9.9' }) }]);
+    // never tracked as a master: no dual-master, no peer-silent, even with equal priority
+    const foreignEvents = [
+      ...det.stateChanged(S, 'MASTER'),
+      ...det.advertReceived(S, 'MASTER', 150, advert({ srcAddr: '10.9.9.9' })),
+      ...det.advertReceived(2 * S, 'MASTER', 150, advert({ srcAddr: '10.9.9.9' })),
+    ].filter((e) => e.finding.peer === '10.9.9.9');
+    expect(foreignEvents).toEqual([]);
+    expect(det.findings().filter((f) => f.peer === '10.9.9.9').map((f) => f.kind)).toEqual(['vrid-collision']);
     const det2 = new SplitBrainDetector(base);
     const list = det2.advertReceived(0, 'BACKUP', 100, advert({ warnings: ['addr-list-mismatch'] }));
     expect(list[0]).toMatchObject({ type: 'raised', finding: { kind: 'vrid-collision', peer: PEER } });
