@@ -129,7 +129,7 @@ export function setInstanceState(m: KtsMetrics, instance: string, state: MetricV
 
 /** Exports a zero for every drop reason of an instance, so rate() works from the first drop. */
 export function touchDropReasons(m: KtsMetrics, instance: string): void {
-  for (const reason of DROP_CODES) m.vrrpAdvertsDropped.touch({ vrrp_instance: instance, reason });
+  for (const reason of [...DROP_CODES, 'unicast-src']) m.vrrpAdvertsDropped.touch({ vrrp_instance: instance, reason });
 }
 
 /** Exports zeros for an instance's counters and split-brain gauges (call when it is created). */
@@ -174,7 +174,8 @@ export function setRealServer(m: KtsMetrics, virtualServer: string, realServer: 
   m.realServerWeight.set({ virtual_server: virtualServer, real_server: realServer }, alive ? weight : 0);
 }
 
-export function countDrop(m: KtsMetrics, instance: string | undefined, reason: DropCode): void {
+/** `unicast-src` is the daemon's own rung (check_unicast_src), after the codec's. */
+export function countDrop(m: KtsMetrics, instance: string | undefined, reason: DropCode | 'unicast-src'): void {
   m.vrrpAdvertsDropped.inc({ vrrp_instance: instance ?? '', reason });
 }
 
