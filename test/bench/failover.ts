@@ -80,9 +80,14 @@ async function bringUp(master: Node, backup: Node, impl: Impl, c: AdvertCase): P
   const m = start(master, impl, confFor('bench-r1', MASTER_PRIORITY, c));
   const b = start(backup, impl, confFor('bench-r2', BACKUP_PRIORITY, c));
   const vip = bareAddress(VIP);
-  await waitFor('r1 to hold the VIP', async () => (await master.ns.hasAddress(vip)) && !(await backup.ns.hasAddress(vip)), 15_000, 20);
-  await m.waitForLine(/\(VI_1\) Entering MASTER STATE/, 5000);
-  await b.waitForLine(/\(VI_1\) Entering BACKUP STATE/, 5000);
+  try {
+    await waitFor('r1 to hold the VIP', async () => (await master.ns.hasAddress(vip)) && !(await backup.ns.hasAddress(vip)), 15_000, 20);
+    await m.waitForLine(/\(VI_1\) Entering MASTER STATE/, 5000);
+    await b.waitForLine(/\(VI_1\) Entering BACKUP STATE/, 5000);
+  } catch (err) {
+    const tail = (p: NsProcess): string => `--- ${p.name} (${p.running ? 'running' : 'exited'}):\n${p.lines.slice(-12).join('\n')}`;
+    throw new Error(`${impl} ${c.label}: no steady MASTER/BACKUP pair: ${err instanceof Error ? err.message : String(err)}\n${tail(m)}\n${tail(b)}`);
+  }
   // A few adverts so the backup's Master_Down timer runs off received adverts.
   await sleep(3 * c.advertIntS * 1000 + 200);
 }
@@ -110,7 +115,11 @@ export async function measureFailover(impls: readonly Impl[], runs: number, log:
       for (const impl of impls) {
         for (const kind of ['crash', 'graceful'] as const) {
           for (let i = 0; i < runs; i++) {
-            const ms = await measureOnce(master, backup, impl, c, kind);
+            // One retry: a start-up hiccup (e.g. a concurrent rebuild of dist/) should not lose the whole table.
+            const ms = await measureOnce(master, backup, impl, c, kind).catch((err: unknown) => {
+              process.stderr.write(`failover bench: retrying after: ${err instanceof Error ? err.message : String(err)}\n`);
+              return measureOnce(master, backup, impl, c, kind);
+            });
             samples.push({ impl, advert: c.label, kind, ms });
             log(`  ${new Date().toISOString()} ${impl} ${c.label} ${kind} run ${i + 1}/${runs}: ${ms.toFixed(1)} ms\n`);
           }
