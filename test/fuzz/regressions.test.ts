@@ -7,6 +7,15 @@ import { readConfigText } from '../../src/config/source/index.js';
 import { DiagnosticSink } from '../../src/core/diagnostics.js';
 
 describe('fuzz regressions', () => {
+  it('a self-referencing definition split at a brace terminates (config/source line reader)', () => {
+    // `${B}` grows to ~1 KB of `${B}${B}…` (too long, stopped); the rest of the line after each brace used to be
+    // substituted again, regrowing for ever. keepalived 2.2.7 itself loops here; we report and go on.
+    const read = readConfigText('$B=${B}${B}${B}${B}\n${B}\nglobal_defs {\n router_id after\n}\n', '/tmp/kts-fuzz-regression.conf', { configId: 'x', env: {} });
+    expect(read.diagnostics.some((d) => d.code === 'KTS_CONFIG_PARAM_TOO_LONG')).toBe(true);
+    // Reading carried on to the lines after the runaway one.
+    expect(read.nodes.some((n) => n.keyword === 'global_defs')).toBe(true);
+  });
+
   it('deeply nested blocks after unknown keywords do not overflow the stack (build/context walkBlock)', () => {
     // 100 000 unclosed `x {` blocks: keepalived reads a stray block at the current level; we used to recurse per level.
     const depth = 100_000;

@@ -66,7 +66,9 @@ interface GlobGroup {
 }
 
 type Producer =
-  | { readonly kind: 'lines'; readonly lines: readonly string[]; idx: number; readonly pos: SourcePos }
+  /** `substituted`: the rest of a line after a brace, already through `$` substitution (never substituted again,
+   *  or `$B=${B}${B}` would regrow the residue for ever). */
+  | { readonly kind: 'lines'; readonly lines: readonly string[]; idx: number; readonly pos: SourcePos; readonly substituted?: boolean }
   | { readonly kind: 'gen'; readonly gen: LineGenerator; readonly pos: SourcePos };
 
 function defaultRandom(min: number, max: number): number {
@@ -134,11 +136,11 @@ export class LineReader {
         if (!this.defs.continueMultiline(this.pendingDef, cand.text)) this.pendingDef = null;
         continue;
       }
-      const text = this.process(cand.text, cand.pos);
+      const text = this.process(cand.text, cand.pos, cand.substituted);
       if (text === null || text.length === 0) continue;
       if (this.checkInclude(text, cand.pos)) continue;
       const split = splitBraces(text);
-      if (split.residue !== null) this.producers.push({ kind: 'lines', lines: [split.residue], idx: 0, pos: cand.pos });
+      if (split.residue !== null) this.producers.push({ kind: 'lines', lines: [split.residue], idx: 0, pos: cand.pos, substituted: true });
       if (split.head.length === 0) continue;
       if (split.head === '{') return { kind: 'open', text: '{', pos: cand.pos, maybeNonAscii: false };
       if (split.head === '}') return { kind: 'close', text: '}', pos: cand.pos, maybeNonAscii: false };
@@ -150,7 +152,7 @@ export class LineReader {
   }
 
   /** Next line to process: from a producer (residue, multi-line value, generator) or from a file. */
-  private nextCandidate(): { text: string; pos: SourcePos } | null {
+  private nextCandidate(): { text: string; pos: SourcePos; substituted?: boolean } | null {
     for (;;) {
       const top = this.producers[this.producers.length - 1];
       if (top !== undefined) {
@@ -160,7 +162,7 @@ export class LineReader {
             this.producers.pop();
             continue;
           }
-          return { text: line, pos: top.pos };
+          return { text: line, pos: top.pos, substituted: top.substituted === true };
         }
         const step = top.gen.next();
         if (step === null) {
@@ -219,7 +221,7 @@ export class LineReader {
   }
 
   /** Conditionals, definitions, generators and substitution. Returns the text to use, or null if consumed. */
-  private process(input: string, pos: SourcePos): string | null {
+  private process(input: string, pos: SourcePos, substituted = false): string | null {
     let text = input;
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       if (text.charCodeAt(0) === 64 /* @ */) {
@@ -246,7 +248,7 @@ export class LineReader {
         return null;
       }
       if (text.charCodeAt(0) === 126 /* ~ */) return text;
-      if (text.indexOf('$') < 0) return text;
+      if (substituted || text.indexOf('$') < 0) return text;
       const sub = this.defs.substitute(text);
       if (sub.problem !== undefined) {
         const code =

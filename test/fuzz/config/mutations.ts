@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { fixturePath } from '../support/repo.js';
+import { generateConfig, grammarChoicesArb } from './grammar.js';
 
 export type ConfigOp =
   | { readonly k: 'swap-tokens'; readonly a: number; readonly b: number }
@@ -33,10 +34,18 @@ export type IncludeWrap =
   | { readonly k: 'special'; readonly path: string };
 
 export interface ConfigCase {
+  /** A file in test/fixtures/conf, or `grammar` for a text generated from the keyword tables. */
   readonly fixture: string;
+  /** Random choices driving the grammar generator (fixture `grammar` only). */
+  readonly choices?: readonly number[];
   readonly ops: readonly ConfigOp[];
   readonly wrap: IncludeWrap;
+  /** Validate against the fake host (config/fake-host.ts) instead of --no-host-checks. */
+  readonly hostChecks?: boolean;
 }
+
+/** ConfigCase.fixture of grammar-generated texts. */
+export const GRAMMAR = 'grammar';
 
 /** File name of the main configuration inside the scratch directory. */
 export const MAIN_FILE = 'keepalived.conf';
@@ -178,11 +187,20 @@ const wrapArb: fc.Arbitrary<IncludeWrap> = fc.oneof(
 );
 
 export function configCaseArb(maxOps = 6): fc.Arbitrary<ConfigCase> {
-  return fc.record({
+  const fromFixture = fc.record({
     fixture: fc.constantFrom(...configCorpus().names),
     ops: fc.array(configOpArb, { minLength: 1, maxLength: maxOps }),
     wrap: wrapArb,
+    hostChecks: fc.boolean(),
   });
+  const fromGrammar = fc.record({
+    fixture: fc.constant(GRAMMAR),
+    choices: grammarChoicesArb,
+    ops: fc.array(configOpArb, { minLength: 0, maxLength: 2 }),
+    wrap: wrapArb,
+    hostChecks: fc.boolean(),
+  });
+  return fc.oneof({ arbitrary: fromFixture, weight: 2 }, { arbitrary: fromGrammar, weight: 1 });
 }
 
 // ---- applying operations ------------------------------------------------------------------------------
@@ -258,7 +276,7 @@ export function applyConfigOp(text: string, op: ConfigOp): string {
 
 /** The mutated main text (before include wrapping). */
 export function mutatedText(c: ConfigCase): string {
-  const base = configCorpus().texts.get(c.fixture);
+  const base = c.fixture === GRAMMAR ? generateConfig(c.choices ?? [0]) : configCorpus().texts.get(c.fixture);
   if (base === undefined) throw new Error(`fuzz: unknown fixture ${c.fixture}`);
   return c.ops.reduce(applyConfigOp, base);
 }

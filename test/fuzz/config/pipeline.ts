@@ -1,12 +1,14 @@
 /**
  * The in-process configuration pipeline under fuzz: src/config/load.ts (reader → builder → validator,
- * host checks off as with --no-host-checks) and the CLI's -t exit-code rule, plus the invariants every
+ * host checks off as with --no-host-checks, or against the fake host of fake-host.ts) and the CLI's -t exit-code rule, plus the invariants every
  * input must satisfy: no exception, an exit code keepalived -t can give (0, 2, 4, 5, 6), and
  * well-formed diagnostics (KTS_* code, known severity, a message).
  */
 import { configTestExitCode } from '../../../src/cli/commands/configTest.js';
 import { loadConfig } from '../../../src/config/load.js';
+import type { HostView } from '../../../src/io/host/types.js';
 import { expectThat, mustNotThrow } from '../support/target.js';
+import { fakeHost } from './fake-host.js';
 import { materializeCase, type ConfigCase } from './mutations.js';
 
 export const ALLOWED_EXIT_CODES: ReadonlySet<number> = new Set([0, 2, 4, 5, 6]);
@@ -25,9 +27,9 @@ export const FUZZ_CONFIG_ID = 'fuzz';
 export const FUZZ_ENV: Readonly<Record<string, string>> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/nonexistent' };
 
 /** Runs the pipeline on a configuration file and checks the invariants; throws FuzzViolation. */
-export function checkPipeline(mainPath: string): PipelineOutcome {
+export function checkPipeline(mainPath: string, host: HostView | null = null): PipelineOutcome {
   const started = performance.now();
-  const result = mustNotThrow('loadConfig', () => loadConfig(mainPath, { host: null, configId: FUZZ_CONFIG_ID, env: FUZZ_ENV }));
+  const result = mustNotThrow('loadConfig', () => loadConfig(mainPath, { host, configId: FUZZ_CONFIG_ID, env: FUZZ_ENV }));
   const ms = performance.now() - started;
   const exitCode = mustNotThrow('configTestExitCode', () => configTestExitCode(result));
   expectThat(ALLOWED_EXIT_CODES.has(exitCode), `exit code ${exitCode} is not one of 0, 2, 4, 5, 6`);
@@ -39,7 +41,7 @@ export function checkPipeline(mainPath: string): PipelineOutcome {
   return { exitCode, diagnostics: result.diagnostics.length, files: result.files.length, ms };
 }
 
-/** Materialises a case into `dir` and checks it. */
+/** Materialises a case into `dir` and checks it (with the fake host when the case asks for host checks). */
 export function checkConfigCase(c: ConfigCase, dir: string): PipelineOutcome {
-  return checkPipeline(materializeCase(c, dir));
+  return checkPipeline(materializeCase(c, dir), c.hostChecks === true ? fakeHost : null);
 }
