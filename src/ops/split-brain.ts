@@ -26,6 +26,7 @@
  * dual-master / peer-silent; leaving MASTER clears dual-master.
  */
 
+import type { VrrpState } from '../vrrp/fsm/types.js';
 import type { AdvertWarningCode, DropCode } from '../vrrp/packet/drop-reason.js';
 
 export type SplitBrainKind =
@@ -47,7 +48,8 @@ export const SPLIT_BRAIN_KINDS: readonly SplitBrainKind[] = [
   'vrid-collision',
 ];
 
-export type DetectorVrrpState = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
+/** The instance states the detector is told about (the FSM's). */
+export type DetectorVrrpState = VrrpState;
 
 export interface SplitBrainFinding {
   readonly kind: SplitBrainKind;
