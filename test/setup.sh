@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for p in keepalived:keepalived ip:iproute2 nft:nftables tcpdump:tcpdump make:make g++:g++; do
+for p in keepalived:keepalived ip:iproute2 nft:nftables tcpdump:tcpdump nginx:nginx openssl:openssl python3:python3 make:make g++:g++; do
   command -v "${p%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${p%%:*}" ] || need+=("${p##*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -13,7 +13,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# keepalived's package starts the service on some systems; the tests run it by hand.
-(systemctl stop keepalived 2>/dev/null || true)
+# keepalived and nginx packages start their services on some systems; the tests run them by hand.
+(systemctl stop keepalived nginx 2>/dev/null || true)
 npm ci --no-audit --no-fund
 npm run build
