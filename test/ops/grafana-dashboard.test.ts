@@ -17,7 +17,7 @@ interface Dashboard {
   readonly annotations: { readonly list: readonly Target[] };
 }
 
-const dash = JSON.parse(readFileSync(fileURLToPath(new URL('../../src/ops/grafana-dashboard.json', import.meta.url)), 'utf8')) as Dashboard;
+const dash = JSON.parse(readFileSync(fileURLToPath(new URL('../../conf/grafana-dashboard.json', import.meta.url)), 'utf8')) as Dashboard;
 
 describe('sample Grafana dashboard', () => {
   const m = createKtsMetrics('t');
