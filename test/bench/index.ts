@@ -2,7 +2,9 @@
  * `npm run bench`: generates a large configuration (1000 vrrp_instances, 100 virtual_servers × 100
  * real_servers), times keepalived-ts's in-process read + build + validate (median of N runs) and
  * `keepalived -t` on the same file (inside a network namespace that has the interfaces), and prints
- * both. Numbers only — nothing is asserted.
+ * both; then runs the lab benches: failover times (keepalived-ts vs keepalived, 1 s and 0.1 s adverts),
+ * advert send-time lateness with and without checker load, and daemon RSS. Numbers only — nothing is
+ * asserted. `BENCH_ONLY=config,failover,lateness,rss` picks a subset.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,9 @@ import { exitCodeFor } from '../../src/core/diagnostics.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Lab, isRoot } from '../diff/lab.js';
 import { DEFAULT_SHAPE, generateConfig } from './generate.js';
+import { run as runFailover } from './failover.js';
+import { run as runLateness } from './advert-lateness.js';
+import { run as runRss } from './rss.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
 const REF_RUNS = Number(process.env['BENCH_REF_RUNS'] ?? 3);
@@ -80,7 +85,23 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+const only = new Set((process.env['BENCH_ONLY'] ?? 'config,failover,lateness,rss').split(',').map((s) => s.trim()));
+const benches: ReadonlyArray<readonly [string, () => Promise<void>]> = [
+  ['config', main],
+  ['failover', runFailover],
+  ['lateness', runLateness],
+  ['rss', runRss],
+];
+
+async function runAll(): Promise<void> {
+  for (const [name, fn] of benches) {
+    if (!only.has(name)) continue;
+    process.stdout.write(`\n== bench: ${name} ==\n`);
+    await fn();
+  }
+}
+
+runAll().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 });
