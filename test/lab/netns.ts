@@ -319,7 +319,8 @@ function installExitHooks(): void {
     process.once(sig, () => {
       if (liveLabs.size > 0) process.stderr.write(`\n${sig}: killing lab daemons and deleting namespaces ${[...liveLabs].map((l) => `${l.prefix}-*`).join(' ')}\n`);
       for (const lab of liveLabs) lab.cleanupSync();
-      process.exit(sig === 'SIGINT' ? 130 : 143);
+      // Then die of the same signal, as if no handler had been installed (test runners rely on it).
+      process.kill(process.pid, sig);
     });
   }
 }
