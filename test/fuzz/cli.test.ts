@@ -37,8 +37,8 @@ describe('fuzz: the real CLI under -t', () => {
       for (let i = next++; i < cases.length; i = next++) {
         const c = cases[i]!;
         const main = materializeCase(c, join(scratch, `slot${slot}`));
-        const expected = checkPipeline(main).exitCode;
-        const out = await runCli(main, 20_000);
+        const expected = checkPipeline(main, null, c.allConfig === true).exitCode;
+        const out = await runCli(main, 20_000, c.allConfig === true);
         seen.add(out.status ?? -1);
         try {
           checkCliOutcome(out, expected, `case ${i}`);

@@ -225,11 +225,11 @@ async function cliPhase(count: number, scratch: string, outDir: string): Promise
         const main = materializeCase(c, join(scratch, `cli${slot}`));
         let expected: number | null = null;
         try {
-          expected = checkPipeline(main).exitCode;
+          expected = checkPipeline(main, null, c.allConfig === true).exitCode;
         } catch {
           expected = null; // reported by the config phase
         }
-        const out = await runCli(main, hangMs * 2);
+        const out = await runCli(main, hangMs * 2, c.allConfig === true);
         try {
           checkCliOutcome(out, expected, `cli case ${i}`);
           passed++;

@@ -1,5 +1,5 @@
 /**
- * Runs the real CLI (`node bin/keepalived-ts -t --no-host-checks -i fuzz -f FILE`, from dist/) on a
+ * Runs the real CLI (`node bin/keepalived-ts -t --no-host-checks [-e] -i fuzz -f FILE`, from dist/) on a
  * configuration and checks what a user would see: an exit code keepalived -t can give (0, 2, 4, 5, 6;
  * 70 is our "program error" safety net), no JavaScript stack trace on stderr, and the same exit code as
  * the in-process pipeline. A run that outlives `timeoutMs` is killed and reported as a hang.
@@ -28,11 +28,12 @@ export function cliEntry(): string {
   return join(root, 'bin', 'keepalived-ts');
 }
 
-export function runCli(mainPath: string, timeoutMs: number): Promise<CliOutcome> {
+export function runCli(mainPath: string, timeoutMs: number, allConfig = false): Promise<CliOutcome> {
   const entry = cliEntry();
   const started = performance.now();
+  const flags = ['-t', '--no-host-checks', ...(allConfig ? ['-e'] : []), '-i', FUZZ_CONFIG_ID, '-f', mainPath];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, '-t', '--no-host-checks', '-i', FUZZ_CONFIG_ID, '-f', mainPath], {
+    const child = spawn(process.execPath, [entry, ...flags], {
       env: { ...FUZZ_ENV },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -68,6 +69,6 @@ export function checkCliOutcome(o: CliOutcome, expectedExit: number | null, what
   }
   if (STACK_FRAME.test(o.stderr)) throw new FuzzViolation(`${what}: stack trace on stderr:\n${o.stderr.slice(-2000)}`);
   if (expectedExit !== null && o.status !== expectedExit) {
-    throw new FuzzViolation(`${what}: CLI exit ${o.status}, the in-process pipeline gives ${expectedExit}`);
+    throw new FuzzViolation(`${what}: CLI exit ${o.status}, the in-process pipeline gives ${expectedExit} (dist/ stale? rebuild)`);
   }
 }

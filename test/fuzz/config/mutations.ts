@@ -42,6 +42,8 @@ export interface ConfigCase {
   readonly wrap: IncludeWrap;
   /** Validate against the fake host (config/fake-host.ts) instead of --no-host-checks. */
   readonly hostChecks?: boolean;
+  /** `-e` / --all-config: every include must exist. */
+  readonly allConfig?: boolean;
 }
 
 /** ConfigCase.fixture of grammar-generated texts. */
@@ -192,6 +194,7 @@ export function configCaseArb(maxOps = 6): fc.Arbitrary<ConfigCase> {
     ops: fc.array(configOpArb, { minLength: 1, maxLength: maxOps }),
     wrap: wrapArb,
     hostChecks: fc.boolean(),
+    allConfig: fc.boolean(),
   });
   const fromGrammar = fc.record({
     fixture: fc.constant(GRAMMAR),
@@ -199,6 +202,7 @@ export function configCaseArb(maxOps = 6): fc.Arbitrary<ConfigCase> {
     ops: fc.array(configOpArb, { minLength: 0, maxLength: 2 }),
     wrap: wrapArb,
     hostChecks: fc.boolean(),
+    allConfig: fc.boolean(),
   });
   return fc.oneof({ arbitrary: fromFixture, weight: 2 }, { arbitrary: fromGrammar, weight: 1 });
 }

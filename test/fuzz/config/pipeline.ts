@@ -27,9 +27,9 @@ export const FUZZ_CONFIG_ID = 'fuzz';
 export const FUZZ_ENV: Readonly<Record<string, string>> = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/nonexistent' };
 
 /** Runs the pipeline on a configuration file and checks the invariants; throws FuzzViolation. */
-export function checkPipeline(mainPath: string, host: HostView | null = null): PipelineOutcome {
+export function checkPipeline(mainPath: string, host: HostView | null = null, allConfig = false): PipelineOutcome {
   const started = performance.now();
-  const result = mustNotThrow('loadConfig', () => loadConfig(mainPath, { host, configId: FUZZ_CONFIG_ID, env: FUZZ_ENV }));
+  const result = mustNotThrow('loadConfig', () => loadConfig(mainPath, { host, configId: FUZZ_CONFIG_ID, env: FUZZ_ENV, allConfig }));
   const ms = performance.now() - started;
   const exitCode = mustNotThrow('configTestExitCode', () => configTestExitCode(result));
   expectThat(ALLOWED_EXIT_CODES.has(exitCode), `exit code ${exitCode} is not one of 0, 2, 4, 5, 6`);
@@ -43,5 +43,5 @@ export function checkPipeline(mainPath: string, host: HostView | null = null): P
 
 /** Materialises a case into `dir` and checks it (with the fake host when the case asks for host checks). */
 export function checkConfigCase(c: ConfigCase, dir: string): PipelineOutcome {
-  return checkPipeline(materializeCase(c, dir), c.hostChecks === true ? fakeHost : null);
+  return checkPipeline(materializeCase(c, dir), c.hostChecks === true ? fakeHost : null, c.allConfig === true);
 }
