@@ -5,7 +5,7 @@
  * table, records its events and log lines, and gives the tests polling helpers over
  * `host.snapshot()` and notify-script marker files.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -20,8 +20,11 @@ export function checkerWorkerUrl(): Promise<URL> {
   workerUrl ??= (async () => {
     const dir = join(process.cwd(), 'node_modules', '.cache', 'kts-h12');
     mkdirSync(dir, { recursive: true });
-    const outfile = join(dir, `checker-worker-${process.pid}.mjs`);
-    await build({ entryPoints: ['src/check/worker/worker-main.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'silent' });
+    // Parallel test files build the same bundle: each writes its own file, then renames it into place (atomic).
+    const outfile = join(dir, 'checker-worker.mjs');
+    const mine = join(dir, `checker-worker-${process.pid}.mjs`);
+    await build({ entryPoints: ['src/check/worker/worker-main.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: mine, logLevel: 'silent' });
+    renameSync(mine, outfile);
     return new URL(`file://${outfile}`);
   })();
   return workerUrl;

@@ -94,6 +94,8 @@ describe.each([
     expect(s.checkers[0]?.lastReason).not.toContain('MD5');
     await w.start();
     s = await r.until((x) => me in destWeights(x), 'server back after restart');
+    // the scripts run asynchronously to the table update: wait for the fourth before comparing
+    await r.until(() => notify.lines().length >= 4, 'fourth notify script');
     expect(notify.lines()).toEqual(['down', 'up', 'down', 'up']);
   });
 });

@@ -102,7 +102,7 @@ describe('seed001 LVS-DR HTTP_GET pool (test/fixtures/conf/seed001-lvs-dr-restor
     s = await run.until((x) => x.pool.virtualServers[0]?.quorumUp === true, 'quorum back');
     expect(destWeights(s)).toEqual({ [key(web2)]: 1 });
     await waitForLine(notify.lines, 'up web2');
-    expect(notify.lines().filter((l) => l === 'down web1')).toHaveLength(2);
+    await run.until(() => notify.lines().filter((l) => l === 'down web1').length === 2, 'second notify_down of web1');
     await web1.start();
   });
 });

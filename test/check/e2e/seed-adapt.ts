@@ -4,8 +4,8 @@
  * and ports (192.168.x → 127.0.0.x:ephemeral), delays (delay_loop, connect_timeout,
  * delay_before_retry → fractions of a second), `digest` values (computed by genhash against the
  * test's server) and, when asked, the checker kind (SSL_GET ↔ HTTP_GET). Extra lines the scenario
- * needs (notify_up/down, inhibit_on_failure, sorry_server) are inserted right after the block's
- * opening line, so the seed's own lines stay as published.
+ * needs (notify_up/down, inhibit_on_failure, sorry_server, a checker's connect_timeout) are
+ * inserted right after the block's opening line, so the seed's own lines stay as published.
  */
 
 export interface Endpoint {
@@ -26,6 +26,8 @@ export interface SeedAdaptation {
   readonly virtualServerLines?: (seedKey: string) => readonly string[];
   /** Lines inserted after each `real_server … {` (given the seed's "ip port" of the real server). */
   readonly realServerLines?: (seedKey: string) => readonly string[];
+  /** Lines inserted after each checker's opening line (`HTTP_GET {`, `DNS_CHECK {`, …). */
+  readonly checkerLines?: readonly string[];
 }
 
 export class SeedAdaptError extends Error {
@@ -39,6 +41,7 @@ const SERVER_LINE = /^(\s*)(virtual_server|real_server)\s+(\S+)\s+(\d+)(\s*\{.*)
 const DELAY_LINE = /^(\s*)(delay_loop|connect_timeout|delay_before_retry)\s+\S+(.*)$/;
 const PATH_LINE = /^\s*path\s+(\S+)/;
 const DIGEST_LINE = /^(\s*)digest\s+\S+(.*)$/;
+const CHECKER_LINE = /^(\s*)(HTTP_GET|SSL_GET|TCP_CHECK|SMTP_CHECK|DNS_CHECK|UDP_CHECK|MISC_CHECK)\s*\{/;
 
 /** Rewrites the seed text; throws SeedAdaptError when a server is not mapped or a digest path is unknown. */
 export function adaptSeedConf(text: string, a: SeedAdaptation): string {
@@ -74,6 +77,8 @@ export function adaptSeedConf(text: string, a: SeedAdaptation): string {
     }
     const k = a.checkerKind;
     out.push(k !== undefined && line.trim().startsWith(`${k.from} `) ? line.replace(k.from, k.to) : line);
+    const c = CHECKER_LINE.exec(line);
+    if (c !== null) for (const e of a.checkerLines ?? []) out.push(`${c[1] ?? ''}    ${e}`);
   }
   return out.join('\n');
 }
