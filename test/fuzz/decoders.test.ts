@@ -9,6 +9,7 @@ import { netlinkTargets } from './targets/netlink.js';
 import { packetTargets } from './targets/packets.js';
 import { KNOWN_HANGS, probeTargets } from './targets/probes.js';
 import { protocolTargets } from './targets/protocol.js';
+import { textTargets } from './targets/text.js';
 import { fuzzRuns, fuzzSeed } from './support/seed.js';
 import { assertRunPassed, type RunnableTarget } from './support/target.js';
 
@@ -28,6 +29,7 @@ for (const [group, targets] of [
   ['netlink', netlinkTargets],
   ['checker protocol', protocolTargets],
   ['health-check probe reply', probeTargets],
+  ['text literal', textTargets],
 ] as const) {
   describe(`fuzz: ${group} decoders never throw`, () => {
     for (const t of targets) {

@@ -5,8 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/config/build/index.js';
 import { readConfigText } from '../../src/config/source/index.js';
 import { DiagnosticSink } from '../../src/core/diagnostics.js';
+import { parseIpv4 as nlParseIpv4, parseIpv6 as nlParseIpv6 } from '../../src/io/netlink/inet.js';
+import { parseIpv4, parseIpv6 } from '../../src/vrrp/packet/index.js';
 
 describe('fuzz regressions', () => {
+  it('netlink parseIpv4 rejects leading zeros like inet_pton and the packet codec (io/netlink inet)', () => {
+    for (const text of ['1.2.3.04', '01.2.3.4', '::ffff:1.2.3.04']) {
+      expect(text.includes(':') ? nlParseIpv6(text) : nlParseIpv4(text), text).toBeUndefined();
+      expect(text.includes(':') ? parseIpv6(text) : parseIpv4(text), text).toBeUndefined();
+    }
+    expect(nlParseIpv4('10.0.0.0')).toEqual(Uint8Array.of(10, 0, 0, 0));
+  });
+
   it('a self-referencing definition split at a brace terminates (config/source line reader)', () => {
     // `${B}` grows to ~1 KB of `${B}${B}…` (too long, stopped); the rest of the line after each brace used to be
     // substituted again, regrowing for ever. keepalived 2.2.7 itself loops here; we report and go on.

@@ -33,6 +33,7 @@ export function parseIpv4(text: string): Uint8Array | undefined {
   for (let i = 0; i < 4; i++) {
     const p = parts[i] ?? '';
     if (!/^\d{1,3}$/.test(p)) return undefined;
+    if (p.length > 1 && p.startsWith('0')) return undefined; // inet_pton rejects leading zeros
     const n = Number(p);
     if (n > 255) return undefined;
     out[i] = n;
