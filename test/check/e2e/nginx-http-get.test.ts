@@ -67,12 +67,15 @@ describe('seed001 LVS-DR HTTP_GET pool (test/fixtures/conf/seed001-lvs-dr-restor
     expect(web1.accessLog().some((l) => l.includes('"GET /demo.php HTTP/1.0" 200') && l.endsWith('"KeepAliveClient"'))).toBe(true);
 
     // web1 goes away: it leaves the table only once its checker has failed 1 + retry times.
+    const isWeb1 = (c: { target: string }): boolean => c.target.startsWith(`[${web1.address}]:tcp:${web1.port}`);
+    const attemptsBefore = (await run.until(() => true, 'snapshot')).checkers.find(isWeb1)?.attempts ?? 0;
     await web1.stop();
     let s = await run.until((x) => !(key(web1) in destWeights(x)), 'web1 removed');
     expect(destWeights(s)).toEqual({ [key(web2)]: 1 });
     expect(run.logs).toContain(`info HTTP_CHECK on service [${web1.address}]:tcp:${web1.port} failed after 3 retries.`);
-    const c1 = s.checkers.find((c) => c.target.startsWith(`[${web1.address}]:tcp:${web1.port}`));
+    const c1 = s.checkers.find(isWeb1);
     expect(c1).toMatchObject({ lastOk: false });
+    expect((c1?.attempts ?? 0) - attemptsBefore).toBeGreaterThanOrEqual(1 + 3); // nb_get_retry 3
     expect(s.pool.virtualServers[0]?.quorumUp).toBe(true);
     await waitForLine(notify.lines, 'down web1');
     dump = await run.host.dump();

@@ -61,8 +61,11 @@ ${rs(mx2, 'mx2')}
     expect(mx1.helos).toContain('e2e.keepalived.test');
     expect(destWeights(await run.until(() => true, 'snapshot'))).toEqual(both);
 
+    const before = (await run.until(() => true, 'snapshot')).checkers[1]?.attempts ?? 0;
     await mx2.stop();
     const s = await run.until((x) => !(`${mx2.address}:${mx2.port}` in destWeights(x)), 'mx2 removed');
+    expect((s.checkers[1]?.attempts ?? 0) - before).toBeGreaterThanOrEqual(1 + 1); // retry 1
+    expect(s.checkers[1]?.lastReason).toMatch(/refused|closed/i);
     expect(destWeights(s)).toEqual({ [`${mx1.address}:${mx1.port}`]: 1 });
     expect(s.pool.virtualServers[0]?.quorumUp).toBe(false); // weight 1 < quorum 2
     await waitForLine(notify.lines, 'down mx2');
