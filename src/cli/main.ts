@@ -45,7 +45,7 @@ export async function run(args: readonly string[], io: CliIo = processIo): Promi
     case 'daemon': {
       // Loaded on demand: `-t` never pays for (or depends on) the daemon's module graph.
       const { runDaemon } = await import('./commands/run.js');
-      return runDaemon(cmd.options, io);
+      return runDaemon(cmd.options, io, args);
     }
   }
 }

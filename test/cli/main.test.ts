@@ -168,9 +168,11 @@ describe('informational commands', () => {
     expect(ver.err).toContain('2.2.7');
   });
 
-  it('refuses to fork into the background (daemon mode needs -n)', async () => {
+  it('without -n starts itself detached and reports a child that dies at start with its exit code', async () => {
+    // A missing config makes the detached daemon stop at once, so nothing keeps running on this host.
     const io = captureIo();
-    expect(await run(['-f', good], io)).toBe(1);
-    expect(io.err).toContain('--dont-fork');
+    const code = await run(['-f', '/nonexistent/keepalived-ts-test.conf', '-p', '/nonexistent/kts.pid'], io);
+    expect(code).not.toBe(0);
+    expect(io.err).toContain('background daemon exited at start');
   });
 });
