@@ -63,7 +63,7 @@ export interface RunningHost {
   readonly host: CheckerHost;
   readonly events: CheckerHostEvent[];
   readonly logs: string[];
-  /** Polls host.snapshot() until `pred` holds; returns that snapshot. */
+  /** Polls host.snapshot() until `pred` holds and the applied (in-memory IPVS) table equals the desired one; returns that snapshot. */
   until(pred: (s: CheckerSnapshot) => boolean, what: string, limitMs?: number): Promise<CheckerSnapshot>;
   stop(): Promise<void>;
 }
@@ -82,7 +82,7 @@ export async function runHost(config: KeepalivedConfig): Promise<RunningHost> {
     const end = Date.now() + limitMs;
     for (;;) {
       const s = await host.snapshot().catch(() => undefined);
-      if (s !== undefined && pred(s)) return s;
+      if (s !== undefined && tablesAgree(s) && pred(s)) return s;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last log lines:\n${logs.slice(-10).join('\n')}`);
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -103,4 +103,15 @@ export async function waitForLine(lines: () => string[], line: string, limitMs =
 export function destWeights(s: CheckerSnapshot, serviceIndex = 0, which: 'desired' | 'applied' = 'desired'): Record<string, number> {
   const e = s[which][serviceIndex];
   return Object.fromEntries((e?.dests ?? []).map((d) => [`${d.address}:${d.port}`, d.weight]));
+}
+
+/** The IPVS table the worker programmed (memory backend) holds exactly the desired services and dests. */
+export function tablesAgree(s: CheckerSnapshot): boolean {
+  const norm = (entries: CheckerSnapshot['desired']): string =>
+    JSON.stringify(
+      entries
+        .map((e) => ({ service: `${e.service.protocol ?? 'fwm'} ${e.service.address ?? ''}:${e.service.port} ${e.service.scheduler}`, dests: e.dests.map((d) => `${d.address}:${d.port} ${d.forwarding} ${d.weight}`).sort() }))
+        .sort((a, b) => a.service.localeCompare(b.service)),
+    );
+  return norm(s.desired) === norm(s.applied);
 }

@@ -93,6 +93,7 @@ describe('seed001 LVS-DR HTTP_GET pool (test/fixtures/conf/seed001-lvs-dr-restor
     await web2.stop();
     s = await run.until((x) => x.pool.virtualServers[0]?.sorryAlive === true, 'sorry server in use');
     expect(destWeights(s)).toEqual({ [`${sorry.address}:${sorry.port}`]: 1 });
+    expect(destWeights(s, 0, 'applied')).toEqual({ [`${sorry.address}:${sorry.port}`]: 1 });
     expect(s.pool.virtualServers[0]?.quorumUp).toBe(false);
     await waitForLine(notify.lines, 'down web2');
     dump = await run.host.dump();
