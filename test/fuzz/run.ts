@@ -7,6 +7,8 @@
  *   3. cli      — a few dozen runs of the real `keepalived-ts -t --no-host-checks`.
  * Seed: --seed or FUZZ_SEED (default fixed, printed). Failing inputs are printed and written under
  * --out (default a fresh /tmp/kts-fuzz-*). Exit status 1 when anything failed.
+ * The hang limit (default 30 s) is generous on purpose: a mutated `~SEQ(i,1,1,65536)` legitimately
+ * builds 65 536 instances (~10 s on a loaded 2-core box, linear); a real hang never finishes.
  *
  *   node dist/test/fuzz/run.js [--only SUBSTR] [--runs N] [--config-runs N] [--cli-runs N]
  *                              [--jobs N] [--hang-s S] [--seed S] [--out DIR]
@@ -40,7 +42,7 @@ const { values: args } = parseArgs({
     'config-runs': { type: 'string', default: '10000' },
     'cli-runs': { type: 'string', default: '48' },
     jobs: { type: 'string' },
-    'hang-s': { type: 'string', default: '10' },
+    'hang-s': { type: 'string', default: '30' },
     seed: { type: 'string' },
     out: { type: 'string' },
     replay: { type: 'string' },
@@ -57,7 +59,7 @@ function intArg(name: string, raw: string | undefined, fallback: number): number
 
 const seed = args.seed !== undefined ? fuzzSeed({ FUZZ_SEED: args.seed }) : fuzzSeed();
 const jobs = Math.max(1, intArg('jobs', args.jobs, availableParallelism()));
-const hangMs = intArg('hang-s', args['hang-s'], 10) * 1000;
+const hangMs = intArg('hang-s', args['hang-s'], 30) * 1000;
 const findings: Finding[] = [];
 
 function report(f: Finding, outDir: string): void {
