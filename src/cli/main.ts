@@ -15,6 +15,11 @@ export const VERSION_TEXT = 'Keepalived-ts v0.1.0 (compatible with Keepalived v2
 
 /** Runs the CLI on `args` (without `node script`) and returns the exit code. */
 export async function run(args: readonly string[], io: CliIo = processIo): Promise<number> {
+  // keepalived: "-T/--genhash … (this should be the first option used)": the rest are genhash's own options.
+  if (args[0] === '-T' || args[0] === '--genhash') {
+    const { runGenhash } = await import('../check/genhash.js');
+    return runGenhash(args.slice(1), { out: (t) => io.stdout(t), err: (t) => io.stderr(t) });
+  }
   const cmd = parseCommandLine(args);
   switch (cmd.kind) {
     case 'usageError':

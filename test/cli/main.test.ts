@@ -176,3 +176,27 @@ describe('informational commands', () => {
     expect(io.err).toContain('background daemon exited at start');
   });
 });
+
+describe('-T/--genhash as the first option', () => {
+  it('prints the MD5 digest of the page body, like keepalived --genhash', async () => {
+    const { createServer } = await import('node:http');
+    const { createHash } = await import('node:crypto');
+    const body = 'keepalived-ts genhash page\n';
+    const server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+      const io = captureIo();
+      expect(await run(['-T', '-s', '127.0.0.1', '-p', String(port), '-u', '/'], io)).toBe(0);
+      expect(io.out).toContain(createHash('md5').update(body).digest('hex'));
+    } finally {
+      server.close();
+    }
+  });
+  it('prints genhash usage and fails on a bad option', async () => {
+    const io = captureIo();
+    expect(await run(['--genhash', '--bogus'], io)).toBe(1);
+    expect(io.err).toContain('--genhash');
+  });
+});
