@@ -251,7 +251,7 @@ async function main(): Promise<number> {
     const t = targetByName(args.replay);
     if (t === undefined) throw new Error(`unknown target ${args.replay}; known: ${decoderTargets.map((x) => x.name).join(', ')}`);
     const index = intArg('index', args.index, 0);
-    console.log(`${t.name} seed ${seed} input ${index}:\n${t.inputAt(seed, index)}`);
+    console.log(`${t.name} seed ${seed} input ${index}:\n${t.inputAt(seed, index)}\nchecking it (an input that hangs hangs here too: Ctrl-C)…`);
     const r = t.run({ seed, numRuns: 1, path: String(index) });
     console.log(r.failed ? `FAILED:\n${r.error ?? ''}` : 'passes');
     return r.failed ? 1 : 0;
