@@ -38,3 +38,16 @@ describe('fuzz regressions', () => {
     expect(sink.items.filter((d) => d.code === 'KTS_UNKNOWN_KEYWORD').length).toBeGreaterThanOrEqual(depth);
   });
 });
+
+describe('HTTP checker response parser (fuzz finding: negative chunk size looped for ever)', () => {
+  it('returns an error for a malformed chunk size instead of looping', async () => {
+    const { parseResponse } = await import('../../src/check/probes/http.js');
+    const head = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n';
+    for (const body of ['-a\r\n', '0x1\r\nA\r\n0\r\n\r\n', ' \r\n']) {
+      const r = parseResponse(Buffer.from(head + body, 'latin1'), true);
+      expect(r).toEqual({ error: 'truncated chunked body' });
+    }
+    const ok = parseResponse(Buffer.from(head + '5\r\nhello\r\n0\r\n\r\n', 'latin1'), true);
+    expect(ok !== null && 'body' in ok ? ok.body.toString() : null).toBe('hello');
+  });
+});

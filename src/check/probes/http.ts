@@ -85,8 +85,10 @@ function decodeChunked(b: Buffer): Buffer | null {
   for (;;) {
     const eol = b.indexOf('\r\n', off);
     if (eol < 0) return null;
-    const size = parseInt(b.subarray(off, eol).toString('latin1').split(';')[0] ?? '', 16);
-    if (!Number.isFinite(size)) return null;
+    // chunk-size = 1*HEXDIG (RFC 9112 §7.1): anything else ("-a", "0x1") is a malformed body, never a loop.
+    const sizeText = (b.subarray(off, eol).toString('latin1').split(';')[0] ?? '').trim();
+    if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) return null;
+    const size = parseInt(sizeText, 16);
     if (size === 0) return Buffer.concat(parts);
     if (eol + 2 + size > b.length) return null;
     parts.push(b.subarray(eol + 2, eol + 2 + size));
