@@ -10,7 +10,6 @@ import type { HostFileInfo, HostGroup, HostInterface, HostUser, HostView } from 
 
 export type { HostAddress, HostFileInfo, HostGroup, HostInterface, HostUser, HostView } from './types.js';
 export { parseGroup, parsePasswd } from './accounts.js';
-export { formatIp } from './netlinkInterfaces.js';
 
 /** keepalived runs scripts with this PATH when its own environment has none. */
 export const DEFAULT_SEARCH_PATH: readonly string[] = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
