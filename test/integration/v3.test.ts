@@ -1,7 +1,10 @@
 /**
- * VRRPv3: IPv4 with 200 ms adverts (checksum with the IPv4 pseudo-header, keepalived's default) and IPv6
- * (link-local sources, ff02::12), each against the reference keepalived 2.2.7 — one master at a time,
- * and the keepalived-ts backup takes over when keepalived dies.
+ * VRRPv3 interop with the reference keepalived 2.2.7, in both directions (keepalived-ts MASTER +
+ * keepalived BACKUP, and the reverse):
+ *   - IPv4 unicast peers, 200 ms adverts (checksum with the IPv4 pseudo-header, keepalived's default);
+ *   - IPv6 multicast on ff02::12 from link-local sources.
+ * Each case: exactly one VIP holder after convergence, and the backup takes over within
+ * Master_Down_Interval + 0.5 s when the master is killed.
  */
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,9 +12,25 @@ import { leftoverNamespaces } from '../lab/netns.js';
 import {
   assertBuilt, buildTopology, integrationSkipReason, masterDownMs, maxHoldersDuring, vrrpConf, waitForMaster, waitForVip,
 } from './helpers.js';
-import type { Router, Topology } from './helpers.js';
+import type { Impl, Router, Topology } from './helpers.js';
 
 const skip = integrationSkipReason() !== undefined || !existsSync('/usr/sbin/keepalived');
+
+interface V3Case {
+  readonly family: 'IPv4 unicast' | 'IPv6';
+  readonly master: Impl;
+  readonly backup: Impl;
+  readonly tag: string;
+  readonly subnet: string;
+  readonly vrid: number;
+}
+
+const cases: readonly V3Case[] = [
+  { family: 'IPv4 unicast', master: 'keepalived', backup: 'keepalived-ts', tag: 'itv', subnet: '10.92.0', vrid: 93 },
+  { family: 'IPv4 unicast', master: 'keepalived-ts', backup: 'keepalived', tag: 'itu', subnet: '10.95.0', vrid: 95 },
+  { family: 'IPv6', master: 'keepalived-ts', backup: 'keepalived', tag: 'itw', subnet: '10.93.0', vrid: 94 },
+  { family: 'IPv6', master: 'keepalived', backup: 'keepalived-ts', tag: 'itx', subnet: '10.96.0', vrid: 96 },
+];
 
 describe.skipIf(skip)('VRRPv3 with keepalived 2.2.7', () => {
   let topo: Topology | undefined;
@@ -22,41 +41,30 @@ describe.skipIf(skip)('VRRPv3 with keepalived 2.2.7', () => {
     if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
   });
 
-  it('IPv4 v3, advert_int 0.2: keepalived MASTER, keepalived-ts BACKUP takes over on kill', async () => {
-    assertBuilt();
-    const advert = 0.2;
-    topo = await buildTopology('itv', '10.92.0');
-    const [r1, r2] = topo.routers as [Router, Router];
-    const vip = '10.92.0.200';
-    const c = (r: Router, priority: number): string =>
-      vrrpConf(`it-${r.role}`, { vrid: 93, priority, advertInt: advert, version: 3, vips: [`${vip}/24`] });
-    r1.start(c(r1, 150), 'keepalived');
-    r2.start(c(r2, 100), 'keepalived-ts');
-    await waitForMaster(topo.routers, vip, r1, 6000);
-    expect(await maxHoldersDuring(topo.routers, vip, 1500)).toBe(1);
-    await r2.proc!.waitForLine(/\(VI_1\) Entering BACKUP STATE/, 1000);
-    const t0 = Date.now();
-    await r1.kill9();
-    await r1.ns.setLink('eth0', false);
-    const limit = masterDownMs(100, advert) + 500;
-    expect(await waitForVip(r2, vip, limit + 2000, t0)).toBeLessThanOrEqual(limit);
-  });
-
-  it('IPv6 v3: keepalived-ts MASTER, keepalived BACKUP; keepalived takes over on kill', async () => {
-    assertBuilt();
-    topo = await buildTopology('itw', '10.93.0', 2, 'fd93');
-    const [r1, r2] = topo.routers as [Router, Router];
-    const vip = 'fd93::200';
-    const c = (r: Router, priority: number): string =>
-      vrrpConf(`it-${r.role}`, { vrid: 94, priority, advertInt: 1, version: 3, vips: [`${vip}/64`] });
-    r1.start(c(r1, 150), 'keepalived-ts');
-    r2.start(c(r2, 100), 'keepalived');
-    await waitForMaster(topo.routers, vip, r1, masterDownMs(100, 1) + 5000);
-    expect(await maxHoldersDuring(topo.routers, vip, 2500)).toBe(1);
-    const t0 = Date.now();
-    await r1.kill9();
-    await r1.ns.setLink('eth0', false);
-    const limit = masterDownMs(100, 1) + 500;
-    expect(await waitForVip(r2, vip, limit + 2000, t0)).toBeLessThanOrEqual(limit);
-  });
+  for (const tc of cases) {
+    it(`${tc.family} v3: ${tc.master} MASTER + ${tc.backup} BACKUP, one master, backup takes over on kill`, async () => {
+      assertBuilt();
+      const v6 = tc.family === 'IPv6';
+      const advert = v6 ? 1 : 0.2;
+      const v6Prefix = `fd${tc.vrid}`;
+      topo = v6 ? await buildTopology(tc.tag, tc.subnet, 2, v6Prefix) : await buildTopology(tc.tag, tc.subnet);
+      const [r1, r2] = topo.routers as [Router, Router];
+      const vip = v6 ? `${v6Prefix}::200` : `${tc.subnet}.200`;
+      const conf = (self: Router, peer: Router, priority: number): string =>
+        vrrpConf(`it-${self.role}`, {
+          vrid: tc.vrid, priority, advertInt: advert, version: 3, vips: [v6 ? `${vip}/64` : `${vip}/24`],
+          ...(v6 ? {} : { unicastSrc: self.ip, unicastPeers: [peer.ip] }),
+        });
+      r1.start(conf(r1, r2, 150), tc.master);
+      r2.start(conf(r2, r1, 100), tc.backup);
+      await waitForMaster(topo.routers, vip, r1, masterDownMs(100, advert) + 5000);
+      expect(await maxHoldersDuring(topo.routers, vip, v6 ? 2500 : 1500)).toBe(1);
+      if (tc.backup === 'keepalived-ts') await r2.proc!.waitForLine(/\(VI_1\) Entering BACKUP STATE/, 1000);
+      const t0 = Date.now();
+      await r1.kill9();
+      await r1.ns.setLink('eth0', false);
+      const limit = masterDownMs(100, advert) + 500;
+      expect(await waitForVip(r2, vip, limit + 2000, t0)).toBeLessThanOrEqual(limit);
+    });
+  }
 });
