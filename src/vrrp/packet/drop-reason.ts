@@ -34,6 +34,8 @@ export const DROP_CODES = [
   'auth-type',
   'auth-pass',
   'interval',
+  'addr-count',
+  'addr-list',
 ] as const;
 
 export type DropCode = (typeof DROP_CODES)[number];

@@ -3,7 +3,11 @@
  * Run after decodeAdvert succeeded. Order and outcome follow RFC 3768 §7.1 / RFC 9568 §7.1 as keepalived
  * 2.2.7 applies them:
  *   version-mismatch → vrid → v2 auth type → v2 password (constant-time) → v2 interval ⇒ drop;
- *   v3 interval mismatch, address count / list mismatch ⇒ warnings only (logged + counted, not dropped).
+ *   address count / list mismatch ⇒ drop, as keepalived 2.2.7's vrrp_check_packet() does ("expected N VIPs
+ *   but received M", "ip address associated with VRID … not present in MASTER advert"), unless the caller
+ *   says to skip the check (`skip_check_adv_addr` and the advert comes from the master already known) —
+ *   then they are warnings;
+ *   v3 interval mismatch ⇒ warning only (logged + counted, not dropped).
  */
 
 import { authDataEqual, authDataFromPassword } from './auth.js';
@@ -25,6 +29,11 @@ export interface InstanceExpectation {
   readonly adverIntCs?: number;
   /** Configured virtual addresses (any order, any textual form); omitted ⇒ not compared. */
   readonly addresses?: readonly string[];
+  /**
+   * keepalived's `skip_check_adv_addr`: only applies to a BACKUP hearing the same master as last time.
+   * When true, address mismatches are reported as warnings instead of dropping the advert.
+   */
+  readonly skipAddressCheck?: boolean;
 }
 
 export interface InstanceAccepted {
@@ -62,16 +71,18 @@ export function checkAdvertForInstance(advert: VrrpAdvert, expect: InstanceExpec
   }
 
   if (expect.addresses !== undefined) {
+    const skip = expect.skipAddressCheck === true;
     if (advert.addrCount !== expect.addresses.length) {
-      warnings.push({
-        code: 'addr-count-mismatch',
-        detail: `advert carries ${advert.addrCount} address(es), instance has ${expect.addresses.length}`,
-      });
+      const detail = `expected ${expect.addresses.length} VIPs but received ${advert.addrCount}`;
+      if (!skip) return dropped('addr-count', detail);
+      warnings.push({ code: 'addr-count-mismatch', detail });
     }
     const received = new Set(advert.addresses.map((a) => canonicalIp(a) ?? a));
     const missing = expect.addresses.filter((a) => !received.has(canonicalIp(a) ?? a));
     if (missing.length > 0) {
-      warnings.push({ code: 'addr-list-mismatch', detail: `advert lacks ${missing.join(', ')}` });
+      const detail = `ip address associated with VRID ${expect.vrid} not present in MASTER advert: ${missing.join(', ')}`;
+      if (!skip) return dropped('addr-list', detail);
+      warnings.push({ code: 'addr-list-mismatch', detail });
     }
   }
   return { ok: true, warnings };

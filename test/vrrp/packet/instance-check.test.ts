@@ -58,13 +58,22 @@ describe('checkAdvertForInstance', () => {
     expect(r.ok && r.warnings[0]!.detail).toContain('100cs');
   });
 
-  it('only warns about address count and list mismatches, comparing canonical text', () => {
+  it('drops address count and list mismatches like keepalived 2.2.7, comparing canonical text', () => {
     const same = checkAdvertForInstance(v3, { vrid: 7, version: 3, adverIntCs: 100, addresses: ['2001:DB8:0::1'] });
     expect(same).toEqual({ ok: true, warnings: [] });
     const r = checkAdvertForInstance(v3, { vrid: 7, version: 3, addresses: ['2001:db8::1', '2001:db8::2'] });
+    expect(!r.ok && r.drop.code).toBe('addr-count');
+    expect(!r.ok && r.drop.detail).toBe('expected 2 VIPs but received 1');
+    const r2 = checkAdvertForInstance(v2, { vrid: 51, version: 2, authType: 1, authPass: 's3cr3t', addresses: ['192.0.2.100', '192.0.2.9'] });
+    expect(!r2.ok && r2.drop.code).toBe('addr-list');
+    expect(!r2.ok && r2.drop.detail).toContain('not present in MASTER advert: 192.0.2.9');
+  });
+
+  it('only warns about address mismatches with skipAddressCheck (skip_check_adv_addr, same master)', () => {
+    const r = checkAdvertForInstance(v3, { vrid: 7, version: 3, addresses: ['2001:db8::1', '2001:db8::2'], skipAddressCheck: true });
     expect(r.ok && r.warnings.map((w) => w.code)).toEqual(['addr-count-mismatch', 'addr-list-mismatch']);
     expect(r.ok && r.warnings[1]!.detail).toContain('2001:db8::2');
-    const r2 = checkAdvertForInstance(v2, { vrid: 51, version: 2, authType: 1, authPass: 's3cr3t', addresses: ['192.0.2.100', '192.0.2.9'] });
+    const r2 = checkAdvertForInstance(v2, { vrid: 51, version: 2, authType: 1, authPass: 's3cr3t', addresses: ['192.0.2.100', '192.0.2.9'], skipAddressCheck: true });
     expect(r2.ok && r2.warnings.map((w) => w.code)).toEqual(['addr-list-mismatch']);
   });
 });
