@@ -40,6 +40,15 @@ export async function run(args: readonly string[], io: CliIo = processIo): Promi
       io.stdout(`${n}\n`);
       return 0;
     }
+    case 'status': {
+      const { runStatusCommand } = await import('../ops/status-command.js');
+      return runStatusCommand({
+        json: cmd.json,
+        ...(cmd.socketPath !== null ? { socketPath: cmd.socketPath } : {}),
+        stdout: (t) => io.stdout(t),
+        stderr: (t) => io.stderr(t),
+      });
+    }
     case 'genhash':
       io.stderr('keepalived-ts: genhash mode (-T) is not supported\n');
       return 1;

@@ -48,6 +48,12 @@ export interface DaemonOptions {
   readonly json: boolean;
   /** keepalived-ts: skip interface / user / file checks. */
   readonly noHostChecks: boolean;
+  /** keepalived-ts: `--metrics=ADDR:PORT` Prometheus endpoint; null = no metrics. */
+  readonly metrics?: string | null;
+  /** keepalived-ts: control socket path (`status`); null = the default path. */
+  readonly controlSocket?: string | null;
+  /** keepalived-ts: group allowed on the control socket (name or gid); null = root only. */
+  readonly controlGroup?: string | null;
 }
 
 export type CliCommand =
@@ -57,6 +63,7 @@ export type CliCommand =
   | { readonly kind: 'signum'; readonly name: string }
   | { readonly kind: 'genhash' }
   | { readonly kind: 'version' }
+  | { readonly kind: 'status'; readonly json: boolean; readonly socketPath: string | null }
   | { readonly kind: 'help' }
   | { readonly kind: 'usageError'; readonly message: string };
 
@@ -114,7 +121,10 @@ function buildProgram(): Command {
     .option('-v, --version', 'Display the version number')
     .option('-h, --help', 'Display this help message')
     .option('--json', 'keepalived-ts: print diagnostics (and -d dumps) as JSON')
-    .option('--no-host-checks', 'keepalived-ts: skip interface, user and file checks');
+    .option('--no-host-checks', 'keepalived-ts: skip interface, user and file checks')
+    .option('--metrics <addr>', 'keepalived-ts: serve Prometheus metrics on [ADDR:]PORT')
+    .option('--control-socket <path>', 'keepalived-ts: control socket path')
+    .option('--control-group <group>', 'keepalived-ts: group allowed to use the control socket');
   // Debug options keepalived accepts and keepalived-ts ignores.
   for (const hidden of ['--perf [what]', '--debug [what]', '--no-mem-check', '--ignore-sigint', '--config-fd <fd>'])
     p.addOption(new Option(hidden).hideHelp());
@@ -152,6 +162,7 @@ function flag(raw: Raw, key: string): boolean {
 
 /** Parses the arguments after `node script` (i.e. `process.argv.slice(2)`). */
 export function parseCommandLine(args: readonly string[]): CliCommand {
+  if (args[0] === 'status') return parseStatusCommand(args.slice(1));
   const program = buildProgram();
   try {
     program.parse(normaliseOptionalArgs(args), { from: 'user' });
@@ -210,6 +221,9 @@ export function parseCommandLine(args: readonly string[]): CliCommand {
     coreDumpPattern: typeof corePatternRaw === 'string' ? corePatternRaw : corePatternRaw === true ? '' : null,
     json: flag(raw, 'json'),
     noHostChecks: raw['hostChecks'] === false,
+    metrics: str(raw, 'metrics'),
+    controlSocket: str(raw, 'controlSocket'),
+    controlGroup: str(raw, 'controlGroup'),
   };
   const configTest = raw['configTest'];
   if (configTest !== undefined) {
@@ -217,6 +231,23 @@ export function parseCommandLine(args: readonly string[]): CliCommand {
   }
   if (options.dumpConf && options.json) return { kind: 'dumpConf', options };
   return { kind: 'daemon', options };
+}
+
+/** `keepalived-ts status [--json] [--control-socket PATH]`. */
+function parseStatusCommand(args: readonly string[]): CliCommand {
+  let json = false;
+  let socketPath: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--json') json = true;
+    else if (a === '--control-socket') {
+      const v = args[++i];
+      if (v === undefined) return { kind: 'usageError', message: "option '--control-socket <path>' argument missing" };
+      socketPath = v;
+    } else if (a.startsWith('--control-socket=')) socketPath = a.slice('--control-socket='.length);
+    else return { kind: 'usageError', message: `status: unknown option '${a}'` };
+  }
+  return { kind: 'status', json, socketPath };
 }
 
 /** keepalived's --help text (its wording), plus keepalived-ts's own options. */
@@ -264,4 +295,9 @@ export const USAGE = `Usage: keepalived-ts [OPTION...]
 keepalived-ts options:
       --json                   With -t: diagnostics as JSON on stdout; with -d: the resolved model as JSON
       --no-host-checks         With -t: skip interface, user and file checks (validate on another host)
+      --metrics=[ADDR:]PORT    Serve Prometheus metrics (port alone: 127.0.0.1)
+      --control-socket=PATH    Control socket (default /run/keepalived-ts/control.sock)
+      --control-group=GROUP    Group allowed to use the control socket (default: root only)
+keepalived-ts status [--json] [--control-socket=PATH]
+                               Print the running daemon's status
 `;

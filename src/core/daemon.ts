@@ -41,6 +41,20 @@ import { Trackers } from './trackers.js';
 import { startCheckerHost } from '../check/index.js';
 import type { CheckerHost } from '../check/index.js';
 import type { AdvertChannelFactory, GarpPort } from './ports.js';
+import type { InstanceObserver } from './instance.js';
+import { DEFAULT_CONTROL_SOCKET, startControlServer } from '../ops/control-socket.js';
+import type { ControlServer } from '../ops/control-socket.js';
+import { buildStatusDocument, instanceStatusFromFsm, virtualServerStatus } from '../ops/status-build.js';
+import type { StatusDocument } from '../ops/status-schema.js';
+import { countDrop, createKtsMetrics, forgetInstance, touchInstance } from '../ops/kts-metrics.js';
+import type { KtsMetrics } from '../ops/kts-metrics.js';
+import { recordVrrpStep } from '../ops/fsm-metrics.js';
+import { parseMetricsAddress, startMetricsServer } from '../ops/metrics-server.js';
+import type { MetricsServer } from '../ops/metrics-server.js';
+import { SplitBrainMonitor } from '../ops/split-brain-monitor.js';
+import { summarizeAdvert } from '../ops/advert-summary.js';
+import { createSdNotifier } from '../ops/sd-notify.js';
+import type { SdNotifier } from '../ops/sd-notify.js';
 
 export const DAEMON_VERSION = '0.1.0';
 
@@ -79,6 +93,16 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
   core.info(`Starting Keepalived-ts v${DAEMON_VERSION}`);
   if (opts.namespace !== null) core.warn(`--namespace ${opts.namespace} is not supported by keepalived-ts; running in the current namespace`);
   if (opts.umask !== null) process.umask(opts.umask);
+  const sd = createSdNotifier({ onError: (err) => core.warn({ err }, 'sd_notify failed') });
+  let metricsAddress: Parameters<typeof startMetricsServer>[1] | null = null;
+  if (opts.metrics !== undefined && opts.metrics !== null) {
+    const parsed = parseMetricsAddress(opts.metrics);
+    if (!parsed.ok) {
+      core.error({ code: 'KTS_METRICS_ADDRESS' }, parsed.message);
+      return DaemonExit.CONFIG;
+    }
+    metricsAddress = parsed.address;
+  }
 
   const pidFiles = [opts.pidFile, ...(opts.checkOnly ? [] : [opts.vrrpPidFile])];
   try {
@@ -87,10 +111,11 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
     core.error({ err }, (err as Error).message);
     return DaemonExit.FATAL;
   }
-  const daemon = new Daemon(opts, root, hooks.clock ?? createRealClock());
+  const daemon = new Daemon(opts, root, hooks.clock ?? createRealClock(), { sd, metricsAddress });
   const uninstall = installSignalHandlers({
     stop: (sig) => {
       core.info(`Received ${sig}, stopping`);
+      sd.stopping();
       daemon.requestStop();
     },
     reload: () => daemon.requestReload(),
@@ -131,14 +156,32 @@ export class Daemon {
   private readonly stopPromise: Promise<void>;
   private reloading: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly sd: SdNotifier | undefined;
+  private readonly metricsAddress: Parameters<typeof startMetricsServer>[1] | null;
+  private metrics: KtsMetrics | undefined;
+  private metricsServer: MetricsServer | undefined;
+  private control: ControlServer | undefined;
+  private readonly splitBrain: SplitBrainMonitor;
+  private readonly startedAtWallMs = Date.now();
+  private lastReloadAtWallMs: number | null = null;
+  private readonly observer: InstanceObserver;
 
   constructor(
     private readonly opts: DaemonOptions,
     private readonly root: RootLog,
     private readonly clock: Clock,
+    ops: { readonly sd?: SdNotifier; readonly metricsAddress?: Parameters<typeof startMetricsServer>[1] | null } = {},
   ) {
     this.core = root.component('core');
     this.vrrpLog = root.component('vrrp');
+    this.sd = ops.sd;
+    this.metricsAddress = ops.metricsAddress ?? null;
+    if (this.metricsAddress !== null) this.metrics = createKtsMetrics(DAEMON_VERSION);
+    this.splitBrain = new SplitBrainMonitor(clock, {
+      log: (lvl, msg) => this.vrrpLog[lvl === 'warning' ? 'warn' : 'info'](msg),
+      ...(this.metrics !== undefined ? { metrics: this.metrics } : {}),
+    });
+    this.observer = this.makeObserver();
     this.stopPromise = new Promise((res) => (this.stopRequested = res));
     this.trackers = new Trackers(clock, this.vrrpLog, () => this.drivers.values(), (name) => {
       const iface = [...this.interfaces.values()].find((i) => i.name === name);
@@ -156,7 +199,103 @@ export class Daemon {
   }
 
   requestReload(): void {
-    this.reloading = this.reloading.then(() => this.reload()).catch((err: unknown) => this.core.error({ err }, 'reload failed'));
+    this.sd?.reloading();
+    this.reloading = this.reloading
+      .then(() => this.reload())
+      .catch((err: unknown) => this.core.error({ err }, 'reload failed'))
+      .finally(() => {
+        this.lastReloadAtWallMs = Date.now();
+        this.sd?.ready();
+      });
+  }
+
+  /** The metrics set (only with --metrics). */
+  get metricsSet(): KtsMetrics | undefined {
+    return this.metrics;
+  }
+
+  /** Feeds metrics and the split-brain monitor from the drivers (see src/ops/WIRING.md). */
+  private makeObserver(): InstanceObserver {
+    return {
+      stepped: (name, after, effects) => {
+        if (this.metrics !== undefined) recordVrrpStep(this.metrics, after, effects);
+        for (const e of effects) if (e.type === 'transition') this.splitBrain.stateChanged(name, e.to);
+      },
+      advertAccepted: (name) => this.metrics?.vrrpAdvertsReceived.inc({ vrrp_instance: name }),
+      dropped: (name, code) => {
+        if (this.metrics !== undefined) countDrop(this.metrics, name, code);
+      },
+      advertChecked: (name, after, srcAddr, advert, verdict) =>
+        this.splitBrain.advertReceived(name, after.state, after.effectivePriority, summarizeAdvert(srcAddr, advert, verdict)),
+    };
+  }
+
+  private configureSplitBrain(): void {
+    this.splitBrain.configure(
+      this.instances.map((d) => {
+        const c = d.config;
+        return {
+          instance: c.name, vrid: c.vrid, version: c.version, adverIntervalCs: c.adverIntervalCs,
+          unicastPeers: c.unicastPeers, ownAddresses: c.sourceAddress === null ? [] : [c.sourceAddress],
+        };
+      }),
+    );
+  }
+
+  /** The `status` control command's answer (src/ops/status-schema.ts). */
+  async statusDocument(): Promise<StatusDocument> {
+    const snapshot = this.checkers === undefined ? undefined : await this.checkers.snapshot().catch(() => undefined);
+    const time = { nowUs: this.clock.nowUs(), nowWallMs: Date.now() };
+    const instances = this.instances.map((d) =>
+      instanceStatusFromFsm(d.fsmState, {
+        time,
+        lastTransition: d.lastTransition,
+        splitBrain: this.splitBrain.findings(d.name),
+        ownAddress: d.config.sourceAddress,
+        stats: {
+          advertsSent: d.stats.advertsSent,
+          advertsReceived: d.stats.advertsReceived,
+          advertsDropped: Object.values(d.stats.drops).reduce((a, b) => a + b, 0),
+          garpSent: 0,
+        },
+      }),
+    );
+    const syncGroups = this.groups.map((g) => {
+      const members = this.instances.filter((d) => d.config.params.syncGroup === g.name);
+      return { name: g.name, state: members[0]?.state ?? 'INIT', members: members.map((m) => m.name) };
+    });
+    const vss = this.config?.config.virtualServers ?? [];
+    return buildStatusDocument({
+      version: DAEMON_VERSION,
+      time,
+      pid: process.pid,
+      startedAtWallMs: this.startedAtWallMs,
+      configFile: this.opts.configFile,
+      lastReloadAtWallMs: this.lastReloadAtWallMs,
+      instances,
+      syncGroups,
+      virtualServers: vss.map((vs, i) => virtualServerStatus(vs, i, snapshot?.pool.virtualServers[i], snapshot?.checkers ?? [], time)),
+    });
+  }
+
+  private async startOps(): Promise<void> {
+    if (this.metrics !== undefined && this.metricsAddress !== null) {
+      try {
+        this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsAddress);
+        this.core.info(`metrics served on ${this.metricsAddress.host}:${this.metricsAddress.port}`);
+      } catch (err) {
+        this.core.error({ err }, `cannot serve metrics: ${(err as Error).message}`);
+      }
+    }
+    try {
+      this.control = await startControlServer({
+        path: this.opts.controlSocket ?? DEFAULT_CONTROL_SOCKET,
+        group: this.opts.controlGroup ?? null,
+        handlers: { status: () => this.statusDocument() },
+      });
+    } catch (err) {
+      this.core.error({ err }, `control socket disabled: ${(err as Error).message}`);
+    }
   }
 
   dumpData(): void {
@@ -192,7 +331,10 @@ export class Daemon {
     this.config = loaded;
     if (!this.opts.checkOnly) await this.startVrrp(loaded);
     if (!this.opts.vrrpOnly) this.updateCheckers(loaded);
+    this.configureSplitBrain();
+    await this.startOps();
     onReady?.(this);
+    this.sd?.ready();
     // Keeps the event loop alive even when no socket is referenced (e.g. no VRRP instance configured).
     const keepAlive = setInterval(() => undefined, 1 << 30);
     await this.stopPromise;
@@ -335,6 +477,7 @@ export class Daemon {
       garp: this.garpPort(),
       notify: this.notifier,
       releaseVipsOnStop: !this.opts.dontReleaseVrrp,
+      observer: this.observer,
     });
   }
 
@@ -363,6 +506,7 @@ export class Daemon {
     try {
       driver.start(iface === undefined ? false : linkUsable(iface.flags));
       this.drivers.set(inst.key, driver);
+      if (this.metrics !== undefined) touchInstance(this.metrics, inst.name);
     } catch (err) {
       this.vrrpLog.error({ err, instance: inst.name }, `(${inst.name}) cannot start: ${(err as Error).message}`);
     }
@@ -463,16 +607,20 @@ export class Daemon {
       this.vrrpLog.info(`(${d.name}) removed by reload, stopping`);
       await d.stop();
       this.drivers.delete(key);
+      if (this.metrics !== undefined) forgetInstance(this.metrics, d.name);
     }
     for (const name of plan.groupDeferred) this.core.warn(`(${name}) added by reload: its sync group membership takes effect after a restart`);
     for (const inst of plan.start) this.startDriver(this.createDriver(inst));
     for (const u of plan.update) this.drivers.get(u.key)?.reconfigure(u.next, u.reopenChannel);
+    this.configureSplitBrain();
     this.core.info('Reload finished');
   }
 
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.sd?.stopping();
+    const control = this.control?.close().catch((err: unknown) => this.core.error({ err }, 'control socket close failed'));
     this.trackers.stop();
     const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));
     await Promise.all(this.instances.map((d) => d.stop()));
@@ -486,5 +634,8 @@ export class Daemon {
     this.sender?.close();
     this.notifier?.close();
     this.netlink?.close();
+    this.splitBrain.stop();
+    await control;
+    await this.metricsServer?.close().catch((err: unknown) => this.core.error({ err }, 'metrics server close failed'));
   }
 }

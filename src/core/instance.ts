@@ -59,6 +59,28 @@ export interface InstanceDeps {
   readonly notify: NotifyPort;
   /** false with `-V/--dont-release-vrrp`: leave VIPs in place on stop. */
   readonly releaseVipsOnStop: boolean;
+  readonly observer?: InstanceObserver;
+}
+
+/** The last applied `transition` effect (status document). */
+export interface LastTransition {
+  readonly from: VrrpState;
+  readonly to: VrrpState;
+  readonly reason: string;
+  readonly atUs: number;
+}
+
+/**
+ * Operations observers (metrics, split-brain monitor): called synchronously, never change the driver.
+ * `advertChecked` sees every advert for our VRID that got as far as the instance checks (accepted or not).
+ */
+export interface InstanceObserver {
+  stepped?(name: string, after: InstanceState, effects: readonly Effect[]): void;
+  advertAccepted?(name: string): void;
+  dropped?(name: string, code: DropReason['code'] | 'unicast-src'): void;
+  advertChecked?(
+    name: string, after: InstanceState, srcAddr: string, advert: VrrpAdvert, verdict: ReturnType<typeof checkAdvertForInstance> | { readonly ok: true; readonly warnings: readonly [] },
+  ): void;
 }
 
 /** What a sync group coordinator offers its members (src/core/sync-group.ts). */
@@ -84,6 +106,7 @@ export class InstanceDriver {
   private stopping = false;
   private readonly ownRemovals = new Map<string, number>();
   private readonly dropLimiter = new RateLimiter(DROP_LOG_INTERVAL_US);
+  private lastTransitionRec: LastTransition | null = null;
   private log: Logger;
   private fsmLog: Logger;
   private packetLog: Logger;
@@ -121,6 +144,11 @@ export class InstanceDriver {
     return this.fsm;
   }
 
+  /** The last state change `{ from, to, reason, atUs }`, null before the first one. */
+  get lastTransition(): LastTransition | null {
+    return this.lastTransitionRec;
+  }
+
   /** Resolves once every effect queued so far has run. */
   idle(): Promise<void> {
     return this.queue;
@@ -147,6 +175,7 @@ export class InstanceDriver {
   commitFromGroup(state: InstanceState, effects: readonly Effect[]): void {
     this.fsm = state;
     for (const e of effects) this.apply(e);
+    this.deps.observer?.stepped?.(this.cfg.name, state, effects);
     this.rearm();
   }
 
@@ -287,6 +316,7 @@ export class InstanceDriver {
       srcAddr = pkt.source;
     }
     if (unicast && this.cfg.checkUnicastSrc && !this.cfg.unicastPeers.includes(srcAddr)) {
+      if (advert.vrid === this.cfg.vrid) this.deps.observer?.advertChecked?.(this.cfg.name, this.fsm, srcAddr, advert, { ok: true, warnings: [] });
       return this.drop({ code: 'unicast-src', detail: `unicast advert from ${srcAddr}, not a configured unicast_peer (check_unicast_src)` }, srcAddr);
     }
     const chk = checkAdvertForInstance(advert, {
@@ -297,19 +327,19 @@ export class InstanceDriver {
       ...(this.cfg.version === 2 ? { adverIntS: Math.round(this.cfg.adverIntervalCs / 100) } : { adverIntCs: this.cfg.adverIntervalCs }),
       addresses: this.fsm.params.vips,
     });
-    if (!chk.ok) {
-      if (chk.drop.code === 'vrid') {
-        this.stats.otherVrid++;
-        return;
-      }
-      return this.drop(chk.drop, srcAddr);
+    if (!chk.ok && chk.drop.code === 'vrid') {
+      this.stats.otherVrid++;
+      return;
     }
+    this.deps.observer?.advertChecked?.(this.cfg.name, this.fsm, srcAddr, advert, chk);
+    if (!chk.ok) return this.drop(chk.drop, srcAddr);
     for (const w of chk.warnings) {
       this.stats.warnings[w.code] = (this.stats.warnings[w.code] ?? 0) + 1;
       const rl = this.dropLimiter.check(`w:${w.code}`, this.deps.clock.nowUs());
       if (rl.log) this.log.warn({ code: ktsCodeOf(w.code), from: srcAddr, suppressed: rl.suppressed }, `advert from ${srcAddr}: ${w.detail}`);
     }
     this.stats.advertsReceived++;
+    this.deps.observer?.advertAccepted?.(this.cfg.name);
     if (advert.priority === 0) this.stats.priorityZeroReceived++;
     this.packetLog.debug({ from: srcAddr, priority: advert.priority }, 'advert received');
     this.dispatch({
@@ -324,6 +354,7 @@ export class InstanceDriver {
   /** Counts and logs (rate-limited per code) a dropped advert: codec/instance ladder codes, or ours. */
   private drop(reason: DropReason | { readonly code: 'unicast-src'; readonly detail: string }, from: string): void {
     this.stats.drops[reason.code] = (this.stats.drops[reason.code] ?? 0) + 1;
+    this.deps.observer?.dropped?.(this.cfg.name, reason.code);
     const rl = this.dropLimiter.check(reason.code, this.deps.clock.nowUs());
     if (rl.log) {
       const code = reason.code === 'unicast-src' ? 'KTS_VRRP_RX_UNICAST_SRC' : ktsCodeOf(reason.code);
@@ -342,6 +373,7 @@ export class InstanceDriver {
     const r = step(this.fsm, ev, this.deps.clock.nowUs());
     this.fsm = r.state;
     for (const e of r.effects) this.apply(e);
+    this.deps.observer?.stepped?.(this.cfg.name, r.state, r.effects);
     this.rearm();
   }
 
@@ -397,6 +429,7 @@ export class InstanceDriver {
         return;
       }
       case 'transition':
+        this.lastTransitionRec = { from: e.from, to: e.to, reason: e.reason, atUs: this.deps.clock.nowUs() };
         if (e.to === 'MASTER') this.stats.becameMaster++;
         if (e.from === 'MASTER') this.stats.releasedMaster++;
         this.fsmLog.debug({ from: e.from, to: e.to, reason: e.reason }, `(${this.cfg.name}) ${e.from} -> ${e.to}`);
