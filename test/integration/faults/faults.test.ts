@@ -1,0 +1,147 @@
+/**
+ * Issue 7 fault matrix, run in parallel labs (one lab per scenario, `describe.concurrent`) so the two 60 s
+ * loss windows overlap: SIGSTOP/SIGCONT of the master, 30 % random VRRP loss at 1 s and 0.1 s adverts, a full
+ * VRRP partition and heal, 50 SIGHUPs under client traffic, hanging notify/track scripts.
+ * Already covered elsewhere (not repeated): kill -9 and SIGTERM (failover.test.ts), link down/up and SIGHUP
+ * with a new VIP (fault-reload.test.ts), VIP deleted while MASTER and SIGHUP with a bad config (reload.test.ts /
+ * operations.test.ts). Every scenario checks afterwards that its namespaces are gone and that the host's own
+ * addresses, macvlans and routes are unchanged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leftoverNamespaces, sleep, waitFor } from '../../lab/netns.js';
+import {
+  assertBuilt, buildTopology, integrationSkipReason, masterDownMs, maxHoldersDuring, vipHolders, vrrpConf, waitForMaster,
+} from '../helpers.js';
+import type { InstanceConf, Router, Topology } from '../helpers.js';
+import { clearVrrpDrop, dropVrrp, hostSnapshot, transitions } from './lab-faults.js';
+
+const LOSS_WINDOW_MS = Number(process.env['KTS_FAULT_LOSS_MS'] ?? 60_000);
+
+let hostBefore = '';
+
+/** Builds a two-router lab, starts r1 (150) and r2 (100), waits for r1 as master; runs `body`; cleans up. */
+async function withPair(
+  tag: string, subnet: string, extra: Partial<InstanceConf>, body: (t: Topology, r1: Router, r2: Router, vip: string) => Promise<void>,
+  r1Extra: Partial<InstanceConf> = {},
+): Promise<void> {
+  const topo = await buildTopology(tag, subnet);
+  try {
+    const [r1, r2] = topo.routers as [Router, Router];
+    const vip = `${subnet}.200`;
+    const base = { vrid: 51, advertInt: 1, vips: [`${vip}/24`], ...extra };
+    r1.start(vrrpConf(`f-${tag}-r1`, { ...base, priority: 150, ...r1Extra }));
+    r2.start(vrrpConf(`f-${tag}-r2`, { ...base, priority: 100 }));
+    await waitForMaster(topo.routers, vip, r1, masterDownMs(100, base.advertInt) + 5000);
+    await body(topo, r1, r2, vip);
+  } finally {
+    const prefix = topo.lab.prefix;
+    await topo.lab.cleanup();
+    expect(await leftoverNamespaces(prefix)).toEqual([]);
+  }
+}
+
+describe.skipIf(integrationSkipReason() !== undefined).concurrent('fault matrix', () => {
+  beforeAll(async () => {
+    assertBuilt();
+    hostBefore = await hostSnapshot();
+  });
+  afterAll(async () => {
+    // Nothing the daemons added may be left on the host (they only ever run inside lab namespaces).
+    expect(await hostSnapshot()).toBe(hostBefore);
+  });
+
+  it('SIGSTOP of the master for 10 s, then SIGCONT: the backup takes over, then no lasting dual master', async () => {
+    await withPair('fst', '10.141.0', {}, async (topo, r1, r2, vip) => {
+      r1.proc!.signal('SIGSTOP');
+      await waitFor('r2 to take over', () => r2.hasVip(vip), masterDownMs(100, 1) + 2000, 20);
+      await sleep(10_000 - masterDownMs(100, 1));
+      r1.proc!.signal('SIGCONT');
+      // r1 resumes as MASTER with the higher priority; r2 sees its advert and steps back within ~1 advert.
+      await waitForMaster(topo.routers, vip, r1, 4000);
+      expect(await maxHoldersDuring(topo.routers, vip, 3000)).toBe(1);
+      expect(r1.proc!.running).toBe(true);
+    });
+  }, 40_000);
+
+  const lossCase = async (tag: string, subnet: string, advertInt: number, version: 2 | 3): Promise<void> => {
+    await withPair(tag, subnet, { advertInt, version }, async (topo, r1, r2, vip) => {
+      const sw = await topo.lab.switch();
+      const before = [transitions(r1), transitions(r2)];
+      await dropVrrp(sw, 30);
+      await sleep(LOSS_WINDOW_MS);
+      await clearVrrpDrop(sw);
+      const flaps = [transitions(r1) - before[0]!, transitions(r2) - before[1]!];
+      // With 30 % independent loss per receiver, a backup flaps when ceil(3 + skew) adverts in a row are lost:
+      // ~0.3^3 per advert at 1 s (≈1.5 expected flaps per 60 s) and ~0.3^4 at 0.1 s (≈5 per 60 s).
+      // The count is reported, not asserted; what must hold is that every flap resolves back to r1.
+      console.log(`[faults] 30% VRRP loss ${LOSS_WINDOW_MS / 1000}s advert_int ${advertInt}: state changes r1=${flaps[0]} r2=${flaps[1]}`);
+      await waitForMaster(topo.routers, vip, r1, masterDownMs(100, advertInt) + 3000);
+      expect(await maxHoldersDuring(topo.routers, vip, 1500)).toBe(1);
+    });
+  };
+
+  it('30 % VRRP loss for the loss window, advert_int 1 (v2)', () => lossCase('fl1', '10.142.0', 1, 2), LOSS_WINDOW_MS + 40_000);
+  it('30 % VRRP loss for the loss window, advert_int 0.1 (v3)', () => lossCase('fl2', '10.143.0', 0.1, 3), LOSS_WINDOW_MS + 40_000);
+
+  it('full VRRP partition: two masters while partitioned, exactly one after heal', async () => {
+    await withPair('fpt', '10.144.0', {}, async (topo, r1, r2, vip) => {
+      const sw = await topo.lab.switch();
+      await dropVrrp(sw, 100);
+      await waitFor('r2 to become master in the partition', () => r2.hasVip(vip), masterDownMs(100, 1) + 2000, 20);
+      expect((await vipHolders(topo.routers, vip)).length).toBe(2);
+      await clearVrrpDrop(sw);
+      await waitForMaster(topo.routers, vip, r1, 4000);
+      expect(await maxHoldersDuring(topo.routers, vip, 3000)).toBe(1);
+    });
+  }, 40_000);
+
+  it('50 SIGHUP reloads under client pings: no state change, the VIP never leaves the master', async () => {
+    await withPair('fhp', '10.145.0', {}, async (topo, r1, r2, vip) => {
+      await sleep(500);
+      const before = [transitions(r1), transitions(r2)];
+      let lost = 0;
+      let pingsOk = 0;
+      let pings = 0;
+      let done = false;
+      const pinger = (async () => {
+        while (!done) {
+          pings++;
+          if (await topo.client.ping(vip, 500)) pingsOk++;
+        }
+      })();
+      for (let i = 0; i < 50; i++) {
+        r1.proc!.signal('SIGHUP');
+        r2.proc!.signal('SIGHUP');
+        await sleep(100);
+        if (!(await r1.hasVip(vip)) || (await r2.hasVip(vip))) lost++;
+      }
+      await sleep(masterDownMs(100, 1));
+      done = true;
+      await pinger;
+      console.log(`[faults] 50 HUPs: client pings ${pingsOk}/${pings}`);
+      expect(lost).toBe(0);
+      expect([transitions(r1), transitions(r2)]).toEqual(before);
+      expect(pingsOk).toBeGreaterThanOrEqual(pings - 1);
+      expect(r1.proc!.running && r2.proc!.running).toBe(true);
+    });
+  }, 60_000);
+
+  it('hanging notify script and never-returning track script: timeout fires, adverts flow, failover works', async () => {
+    const hang = ['vrrp_script chk_hang {', '    script "/bin/sleep 1000"', '    interval 2', '    timeout 1', '    weight -10', '}'];
+    await withPair('fsc', '10.146.0', {}, async (topo, r1, r2, vip) => {
+      // The timed-out check lowers r1 to 140, still above r2: no state change may follow.
+      await r1.proc!.waitForLine(/chk_hang.*timed out/, 6000);
+      const before = [transitions(r1), transitions(r2)];
+      expect(await maxHoldersDuring(topo.routers, vip, 6000)).toBe(1);
+      expect([transitions(r1), transitions(r2)]).toEqual(before);
+      const t0 = Date.now();
+      await r1.kill9();
+      await r1.ns.setLink('eth0', false);
+      await waitFor('r2 to take over', () => r2.hasVip(vip), masterDownMs(100, 1) + 2000, 20);
+      expect(Date.now() - t0).toBeLessThanOrEqual(masterDownMs(100, 1) + 1000);
+    }, { preamble: hang, instanceLines: ['track_script {', '    chk_hang', '}', 'notify "/bin/sleep 1000"', 'notify_master "/bin/sleep 1000"'] });
+  }, 40_000);
+
+  it.todo('checker target that accepts and never answers (HTTP_GET): real server down after connect_timeout × retries');
+  it.todo('checker worker crash → restarted, VRRP unaffected (no external seam to crash the worker thread)');
+});
