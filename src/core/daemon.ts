@@ -115,7 +115,6 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
   const uninstall = installSignalHandlers({
     stop: (sig) => {
       core.info(`Received ${sig}, stopping`);
-      sd.stopping();
       daemon.requestStop();
     },
     reload: () => daemon.requestReload(),
@@ -195,7 +194,10 @@ export class Daemon {
   }
 
   requestStop(): void {
-    this.stopRequested?.();
+    if (this.stopRequested === undefined) return;
+    this.sd?.stopping();
+    this.stopRequested();
+    this.stopRequested = undefined;
   }
 
   requestReload(): void {
@@ -619,7 +621,6 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.sd?.stopping();
     const control = this.control?.close().catch((err: unknown) => this.core.error({ err }, 'control socket close failed'));
     this.trackers.stop();
     const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));
