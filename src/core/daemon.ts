@@ -54,6 +54,8 @@ import type { MetricsServer } from '../ops/metrics-server.js';
 import { SplitBrainMonitor } from '../ops/split-brain-monitor.js';
 import { summarizeAdvert } from '../ops/advert-summary.js';
 import { createSdNotifier } from '../ops/sd-notify.js';
+import { canonicalIp } from '../vrrp/packet/index.js';
+import { countingFrameSender } from './garp-count.js';
 import type { SdNotifier } from '../ops/sd-notify.js';
 
 export const DAEMON_VERSION = '0.1.0';
@@ -164,6 +166,8 @@ export class Daemon {
   private readonly startedAtWallMs = Date.now();
   private lastReloadAtWallMs: number | null = null;
   private readonly observer: InstanceObserver;
+  /** Gratuitous ARP / unsolicited NA frames sent per instance name. */
+  private readonly garpSent = new Map<string, number>();
 
   constructor(
     private readonly opts: DaemonOptions,
@@ -232,6 +236,14 @@ export class Daemon {
     };
   }
 
+  /** The instance whose VIP list holds `address` (GARP/NA accounting). */
+  private vipOwner(address: string): string | undefined {
+    for (const d of this.drivers.values()) {
+      if (d.config.vips.some((v) => v.address === address || canonicalIp(v.address) === address)) return d.name;
+    }
+    return undefined;
+  }
+
   private configureSplitBrain(): void {
     this.splitBrain.configure(
       this.instances.map((d) => {
@@ -258,7 +270,7 @@ export class Daemon {
           advertsSent: d.stats.advertsSent,
           advertsReceived: d.stats.advertsReceived,
           advertsDropped: Object.values(d.stats.drops).reduce((a, b) => a + b, 0),
-          garpSent: 0,
+          garpSent: this.garpSent.get(d.name) ?? 0,
         },
       }),
     );
@@ -425,7 +437,10 @@ export class Daemon {
       this.sender = new PacketSender();
       const g = loaded.config.globalDefs;
       this.announcer = new GarpAnnouncer({
-        sender: this.sender,
+        sender: countingFrameSender(this.sender, (a) => this.vipOwner(a), (owner) => {
+          this.garpSent.set(owner, (this.garpSent.get(owner) ?? 0) + 1);
+          this.metrics?.vrrpGarpSent.inc({ vrrp_instance: owner });
+        }),
         garpIntervalUs: g.vrrpGarpIntervalUs,
         gnaIntervalUs: g.vrrpGnaIntervalUs,
         onError: (err, f) => this.root.category(this.vrrpLog, 'arp').warn({ err, address: f.address }, `gratuitous ${f.kind} for ${f.address} failed`),

@@ -76,12 +76,14 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     expect(s1.priority).toEqual({ base: 150, effective: 150 });
     expect(s1.vipsInstalled).toBe(true);
     expect(s1.lastTransition?.to).toBe('MASTER');
+    expect(s1.stats?.garpSent ?? 0).toBeGreaterThan(0);
     expect(s2.state).toBe('BACKUP');
     expect(s2.master.address).toBe(r1.ip);
     expect(s2.stats?.advertsReceived ?? 0).toBeGreaterThan(0);
     const m1 = await metrics(r1);
     expect(sample(m1, 'keepalived_ts_vrrp_state', { vrrp_instance: 'VI_1' })).toBe(2);
     expect(sample(m1, 'keepalived_ts_vrrp_transitions_total', { vrrp_instance: 'VI_1', to: 'MASTER' })).toBe(1);
+    expect(sample(m1, 'keepalived_ts_vrrp_garp_sent_total', { vrrp_instance: 'VI_1' })).toBeGreaterThanOrEqual(s1.stats?.garpSent ?? 1);
     const m2 = await metrics(r2);
     expect(sample(m2, 'keepalived_ts_vrrp_state', { vrrp_instance: 'VI_1' })).toBe(1);
     expect(sample(m2, 'keepalived_ts_vrrp_adverts_received_total', { vrrp_instance: 'VI_1' })).toBeGreaterThan(0);
