@@ -46,7 +46,8 @@ import { DEFAULT_CONTROL_SOCKET, startControlServer } from '../ops/control-socke
 import type { ControlServer } from '../ops/control-socket.js';
 import { buildStatusDocument, instanceStatusFromFsm, virtualServerStatus } from '../ops/status-build.js';
 import type { StatusDocument } from '../ops/status-schema.js';
-import { countDrop, createKtsMetrics, forgetInstance, touchInstance } from '../ops/kts-metrics.js';
+import { countDrop, createKtsMetrics, forgetInstance, setRealServer, touchInstance } from '../ops/kts-metrics.js';
+import { fmtRs, fmtVs } from '../check/format.js';
 import type { KtsMetrics } from '../ops/kts-metrics.js';
 import { recordVrrpStep } from '../ops/fsm-metrics.js';
 import { parseMetricsAddress, startMetricsServer } from '../ops/metrics-server.js';
@@ -62,6 +63,9 @@ export const DAEMON_VERSION = '0.1.0';
 
 /** Process exit codes (keepalived's). */
 export const DaemonExit = { OK: 0, FATAL: 1, CONFIG: 2 } as const;
+
+/** How often real server gauges are refreshed from the checker snapshot (with --metrics). */
+const REAL_SERVER_POLL_MS = 2000;
 
 /** keepalived's default log file for `-g` without a name. */
 const DEFAULT_LOG_FILE = '/tmp/keepalived.log';
@@ -166,6 +170,7 @@ export class Daemon {
   private readonly startedAtWallMs = Date.now();
   private lastReloadAtWallMs: number | null = null;
   private readonly observer: InstanceObserver;
+  private realServerPoll: ReturnType<typeof setInterval> | undefined;
   /** Gratuitous ARP / unsolicited NA frames sent per instance name. */
   private readonly garpSent = new Map<string, number>();
 
@@ -292,7 +297,29 @@ export class Daemon {
     });
   }
 
+  /** Real server up/weight gauges from the checker snapshot (the worker reports no per-check events). */
+  private async pollRealServers(): Promise<void> {
+    const m = this.metrics;
+    const checkers = this.checkers;
+    const vss = this.config?.config.virtualServers;
+    if (m === undefined || checkers === undefined || vss === undefined) return;
+    const snap = await checkers.snapshot();
+    vss.forEach((vs, i) => {
+      const vsSnap = snap.pool.virtualServers[i];
+      vs.realServers.forEach((rs, j) => {
+        const r = vsSnap?.realServers[j];
+        setRealServer(m, fmtVs(vs), fmtRs(rs, vs), r?.alive === true, r?.alive === true ? r.effectiveWeight : 0);
+      });
+    });
+  }
+
   private async startOps(): Promise<void> {
+    if (this.metrics !== undefined) {
+      this.realServerPoll = setInterval(() => {
+        this.pollRealServers().catch(() => undefined);
+      }, REAL_SERVER_POLL_MS);
+      this.realServerPoll.unref();
+    }
     if (this.metrics !== undefined && this.metricsAddress !== null) {
       try {
         this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsAddress);
@@ -636,6 +663,7 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.realServerPoll);
     const control = this.control?.close().catch((err: unknown) => this.core.error({ err }, 'control socket close failed'));
     this.trackers.stop();
     const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));
