@@ -269,6 +269,7 @@ export class Daemon {
       instanceStatusFromFsm(d.fsmState, {
         time,
         lastTransition: d.lastTransition,
+        trackers: d.trackerResults(),
         splitBrain: this.splitBrain.findings(d.name),
         ownAddress: d.config.sourceAddress,
         stats: {

@@ -23,8 +23,9 @@ import {
 } from '../vrrp/packet/index.js';
 import type { DropReason, VrrpAdvert } from '../vrrp/packet/index.js';
 import { vipKey } from '../io/netlink/index.js';
-import { createTrackingSet, observe as observeTracker, summarize } from '../vrrp/tracking/tracking-set.js';
+import { createTrackingSet, observe as observeTracker, summarize, trackerKey } from '../vrrp/tracking/tracking-set.js';
 import type { TrackingSet } from '../vrrp/tracking/tracking-set.js';
+import { trackerContribution } from '../vrrp/tracking/priority.js';
 import type { TrackerObservation } from '../vrrp/tracking/priority.js';
 import type { TrackerKind } from '../vrrp/params.js';
 
@@ -182,6 +183,22 @@ export class InstanceDriver {
   /** Interface of the instance went up/down (FAULT handling is the FSM's). */
   linkChanged(up: boolean): void {
     this.dispatch({ type: 'interfaceChanged', ifname: this.cfg.ifname, up });
+  }
+
+  /**
+   * Current result of each tracker by `kind:name` (status document): up/down/unknown and the amount it
+   * adds to the base priority now.
+   */
+  trackerResults(): ReadonlyMap<string, { readonly status: 'up' | 'down' | 'unknown'; readonly contribution: number }> {
+    const out = new Map<string, { readonly status: 'up' | 'down' | 'unknown'; readonly contribution: number }>();
+    for (const def of this.tracking.defs) {
+      const key = trackerKey(def);
+      const obs = this.tracking.observations[key] ?? { kind: 'unknown' as const };
+      const c = trackerContribution(def, obs);
+      const status = obs.kind === 'unknown' ? 'unknown' : c.fault !== null ? 'down' : obs.kind === 'value' ? (obs.value !== 0 || def.kind === 'file' ? 'up' : 'down') : obs.kind;
+      out.set(key, { status, contribution: c.weight });
+    }
+    return out;
   }
 
   /** Tracker names of one kind this instance follows (track_interface, track_script, …). */

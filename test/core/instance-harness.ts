@@ -5,6 +5,7 @@
 import { FakeClock } from '../../src/core/clock.js';
 import { createRootLog } from '../../src/core/log.js';
 import { InstanceDriver } from '../../src/core/instance.js';
+import type { InstanceObserver } from '../../src/core/instance.js';
 import type { ResolvedInstance, ResolvedVip } from '../../src/core/instance-config.js';
 import type { AnnounceRequest, ReceivedAdvertPacket, VipSpec } from '../../src/core/ports.js';
 import { makeInstanceParams } from '../../src/vrrp/params.js';
@@ -43,7 +44,7 @@ export interface Harness {
   logs: Record<string, unknown>[];
 }
 
-export function harness(cfg: ResolvedInstance, releaseVipsOnStop = true, clock: FakeClock = new FakeClock(0)): Harness {
+export function harness(cfg: ResolvedInstance, releaseVipsOnStop = true, clock: FakeClock = new FakeClock(0), observer?: InstanceObserver): Harness {
   const logs: Record<string, unknown>[] = [];
   const root = createRootLog({ format: 'json', destination: { write: (s: string) => void logs.push(JSON.parse(s) as Record<string, unknown>) } });
   const h: Omit<Harness, 'driver'> = { clock, sent: [], kernel: new Map(), garps: [], fifo: [], logs };
@@ -65,6 +66,7 @@ export function harness(cfg: ResolvedInstance, releaseVipsOnStop = true, clock: 
     garp: { announce: (r) => void h.garps.push(r), cancel: () => undefined },
     notify: { runScript: async () => undefined, writeFifo: (l) => void h.fifo.push(l) },
     releaseVipsOnStop,
+    ...(observer !== undefined ? { observer } : {}),
   });
   return { ...h, driver };
 }
