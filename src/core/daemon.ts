@@ -104,7 +104,7 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
   if (opts.metrics !== undefined && opts.metrics !== null) {
     const parsed = parseMetricsAddress(opts.metrics);
     if (!parsed.ok) {
-      core.error({ code: 'KTS_METRICS_ADDRESS' }, parsed.message);
+      core.error({ code: parsed.code }, parsed.message);
       return DaemonExit.CONFIG;
     }
     metricsAddress = parsed.address;

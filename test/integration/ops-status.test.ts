@@ -80,6 +80,10 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     expect(s2.state).toBe('BACKUP');
     expect(s2.master.address).toBe(r1.ip);
     expect(s2.stats?.advertsReceived ?? 0).toBeGreaterThan(0);
+    const text = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), 'status', '--control-socket', sock(r1)]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/VI_1/);
+    expect(text.stdout).toMatch(/MASTER/);
     const m1 = await metrics(r1);
     expect(sample(m1, 'keepalived_ts_vrrp_state', { vrrp_instance: 'VI_1' })).toBe(2);
     expect(sample(m1, 'keepalived_ts_vrrp_transitions_total', { vrrp_instance: 'VI_1', to: 'MASTER' })).toBe(1);
