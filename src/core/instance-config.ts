@@ -46,6 +46,11 @@ export interface ResolvedInstance {
   readonly unicastTtl: number;
   /** check_unicast_src / vrrp_check_unicast_src: unicast adverts must come from a configured peer. */
   readonly checkUnicastSrc: boolean;
+  /**
+   * skip_check_adv_addr / vrrp_skip_check_adv_addr: a BACKUP does not compare the VIP list of adverts from
+   * the master it already knows (keepalived's vrrp_state_backup); all other adverts are checked.
+   */
+  readonly skipCheckAdvAddr: boolean;
   /** v2 auth: 0 none, 1 PASS. */
   readonly authType: 0 | 1;
   readonly authPass: string;
@@ -170,6 +175,7 @@ export function resolveInstance(
     unicastPeers,
     unicastTtl: vi.unicastTtl,
     checkUnicastSrc: vi.checkUnicastSrc || g.vrrpCheckUnicastSrc,
+    skipCheckAdvAddr: vi.skipCheckAdvAddr,
     authType,
     authPass: authType === 1 && auth !== null ? auth.pass : '',
     adverIntervalCs: eff.adverIntervalCs,

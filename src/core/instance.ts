@@ -343,6 +343,7 @@ export class InstanceDriver {
       authPass: this.cfg.authPass,
       ...(this.cfg.version === 2 ? { adverIntS: Math.round(this.cfg.adverIntervalCs / 100) } : { adverIntCs: this.cfg.adverIntervalCs }),
       addresses: this.fsm.params.vips,
+      skipAddressCheck: this.cfg.skipCheckAdvAddr && this.fsm.state === 'BACKUP' && this.fsm.masterAddr === srcAddr,
     });
     if (!chk.ok && chk.drop.code === 'vrid') {
       this.stats.otherVrid++;

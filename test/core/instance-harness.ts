@@ -28,7 +28,7 @@ export function resolved(priority: number, vips: readonly string[] = ['10.0.0.10
     name: 'VI_1',
     params: makeInstanceParams({ name: 'VI_1', vrid: 51, basePriority: priority, primaryAddress: SELF, interfaceName: 'eth0', vips: [...vips], trackers }),
     family: 4, version: 2, vrid: 51, ifname: 'eth0', ifindex: 2, mac: '02:00:00:00:00:01', sourceAddress: SELF, sourceConfigured: false,
-    multicastGroup: GROUP, unicastPeers: [], unicastTtl: 255, checkUnicastSrc: false, authType: 1, authPass: pass, adverIntervalCs: 100, vips: v,
+    multicastGroup: GROUP, unicastPeers: [], unicastTtl: 255, checkUnicastSrc: false, skipCheckAdvAddr: false, authType: 1, authPass: pass, adverIntervalCs: 100, vips: v,
     notify: { master: null, backup: null, fault: null, stop: null, generic: null, masterRxLowerPri: null },
     key: '51/inet/eth0/multicast',
   };

@@ -184,6 +184,28 @@ describe('InstanceDriver', () => {
     expect(open.driver.stats.advertsReceived).toBe(1);
   });
 
+  it('drops adverts whose VIP list differs, like keepalived 2.2.7; skip_check_adv_addr spares the known master only', async () => {
+    const strict = harness(resolved(100));
+    strict.driver.start(true);
+    strict.driver.handlePacket(peerAdvert(200, 'secret', ['10.0.0.100', '10.0.0.101']));
+    await strict.driver.idle();
+    expect(strict.driver.stats.drops).toEqual({ 'addr-count': 1 });
+    expect(strict.driver.stats.advertsReceived).toBe(0);
+
+    const lenient = harness({ ...resolved(100), skipCheckAdvAddr: true });
+    lenient.driver.start(true);
+    // No master known yet: checked, and dropped.
+    lenient.driver.handlePacket(peerAdvert(200, 'secret', ['10.0.0.101']));
+    await lenient.driver.idle();
+    expect(lenient.driver.stats.drops).toEqual({ 'addr-list': 1 });
+    // A matching advert makes PEER the known master; its later adverts are no longer compared.
+    lenient.driver.handlePacket(peerAdvert(200));
+    lenient.driver.handlePacket(peerAdvert(200, 'secret', ['10.0.0.101']));
+    await lenient.driver.idle();
+    expect(lenient.driver.stats.advertsReceived).toBe(2);
+    expect(lenient.driver.stats.warnings['addr-list-mismatch']).toBe(1);
+  });
+
   it('without an advert source address the instance stays in FAULT until one appears', async () => {
     const clock = new FakeClock(0);
     const opened: (string | null)[] = [];
