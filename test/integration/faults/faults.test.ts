@@ -23,9 +23,11 @@ let hostBefore = '';
 async function withPair(
   tag: string, subnet: string, extra: Partial<InstanceConf>, body: (t: Topology, r1: Router, r2: Router, vip: string) => Promise<void>,
   r1Extra: Partial<InstanceConf> = {},
+  beforeStart?: (t: Topology) => Promise<void>,
 ): Promise<void> {
   const topo = await buildTopology(tag, subnet);
   try {
+    if (beforeStart !== undefined) await beforeStart(topo);
     const [r1, r2] = topo.routers as [Router, Router];
     const vip = `${subnet}.200`;
     const base = { vrid: 51, advertInt: 1, vips: [`${vip}/24`], ...extra };
@@ -142,6 +144,31 @@ describe.skipIf(integrationSkipReason() !== undefined).concurrent('fault matrix'
     }, { preamble: hang, instanceLines: ['track_script {', '    chk_hang', '}', 'notify "/bin/sleep 1000"', 'notify_master "/bin/sleep 1000"'] });
   }, 40_000);
 
-  it.todo('checker target that accepts and never answers (HTTP_GET): real server down after connect_timeout × retries');
+  it('checker target that accepts and never answers HTTP_GET: real server down after connect_timeout × (retry + 1), VRRP unaffected', async () => {
+    const rsPort = 18080;
+    // connect_timeout 1, retry 2, delay_before_retry 1: three 1 s timeouts with two 1 s pauses ⇒ ≈5 s.
+    const vs = [
+      `virtual_server 10.147.0.250 80 {`, '    delay_loop 1', '    lb_algo rr', '    lb_kind NAT', '    protocol TCP',
+      `    real_server 10.147.0.100 ${rsPort} {`, '        HTTP_GET {', '            url {', '                path /', '                status_code 200',
+      '            }', '            connect_timeout 1', '            retry 2', '            delay_before_retry 1', '        }', '    }', '}',
+    ];
+    let startedMs = 0;
+    await withPair('fck', '10.147.0', {}, async (topo, r1, r2, vip) => {
+      const before = [transitions(r1), transitions(r2)];
+      const failed = await r1.proc!.waitForLine(/HTTP_CHECK on service \[10\.147\.0\.100\]:tcp:18080 failed/, 15_000);
+      const tookMs = Date.now() - startedMs;
+      console.log(`[faults] silent HTTP target: "${failed.trim()}" after ${tookMs} ms`);
+      expect(tookMs).toBeGreaterThanOrEqual(2500);
+      expect(await maxHoldersDuring(topo.routers, vip, 2000)).toBe(1);
+      expect([transitions(r1), transitions(r2)]).toEqual(before);
+      expect(r1.proc!.running).toBe(true);
+    }, { preamble: vs }, async (topo) => {
+      // The silent listener starts before the daemons: accepts, reads, never writes.
+      const l = topo.client.spawn('silent-http', process.execPath, ['-e',
+        `require('net').createServer((s) => { s.on('data', () => undefined); }).listen(${rsPort}, '10.147.0.100', () => console.log('ready'));`]);
+      await l.waitForLine(/^ready$/, 10_000);
+      startedMs = Date.now();
+    });
+  }, 40_000);
   it.todo('checker worker crash → restarted, VRRP unaffected (no external seam to crash the worker thread)');
 });
