@@ -282,16 +282,20 @@ export class Netns {
 
   /**
    * Starts keepalived-ts in the foreground with console logging: `node bin/keepalived-ts -n -l -f CONF`
-   * (pid files inside the lab directory so several daemons never share /run/keepalived.pid).
+   * (pid files and the control socket inside the lab directory so several daemons never share
+   * /run/keepalived.pid or /run/keepalived-ts/control.sock).
    */
   startKeepalivedTs(conf: string, extra: readonly string[] = [], env?: NodeJS.ProcessEnv): NsProcess {
     const root = repoRoot();
     const pid = join(this.lab.dir, `${this.role}-kts`);
     // KTS_BIN: run another entry script instead of bin/keepalived-ts (development of the daemon).
     const bin = process.env['KTS_BIN'] ?? join(root, 'bin', 'keepalived-ts');
+    // Each daemon gets its own control socket in the lab directory (the default /run/keepalived-ts path is
+    // shared by every namespace on this host).
+    const control = extra.includes('--control-socket') ? [] : ['--control-socket', `${pid}-control.sock`];
     return this.spawn('keepalived-ts', process.execPath, [
       bin, '-n', '-l', '-D', '-f', conf,
-      '-p', `${pid}.pid`, '-r', `${pid}-vrrp.pid`, '-c', `${pid}-checkers.pid`, ...extra,
+      '-p', `${pid}.pid`, '-r', `${pid}-vrrp.pid`, '-c', `${pid}-checkers.pid`, ...control, ...extra,
     ], env !== undefined ? { env: { ...process.env, ...env } } : {});
   }
 
