@@ -2,27 +2,21 @@
  * Interface fault and live reload: the master's link going down puts it in FAULT (VIP released) and the
  * backup takes over; SIGHUP with an extra VIP adds it without any state change.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverNamespaces, sleep, waitFor } from '../lab/netns.js';
+import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../lab/netns.js';
 import {
-  assertBuilt, buildTopology, integrationSkipReason, masterDownMs, vipHolders, vrrpConf, waitForMaster, waitForVip,
+  assertBuilt, integrationSkipReason, masterDownMs, topologyPerTest, vipHolders, vrrpConf, waitForMaster, waitForVip,
 } from './helpers.js';
-import type { Router, Topology } from './helpers.js';
+import type { Router } from './helpers.js';
 
 const ADVERT_S = 1;
 
 describe.skipIf(integrationSkipReason() !== undefined)('fault and reload', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   it('link down on the master: FAULT, VIP released, backup takes over; link up: back to MASTER', async () => {
     assertBuilt();
-    topo = await buildTopology('itl', '10.85.0');
+    const topo = await topology.build('itl', '10.85.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const vip = '10.85.0.200';
     const c = (r: Router, priority: number): string =>
@@ -45,7 +39,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('fault and reload', () =>
 
   it('SIGHUP with an extra VIP adds it without a state change', async () => {
     assertBuilt();
-    topo = await buildTopology('ith', '10.86.0');
+    const topo = await topology.build('ith', '10.86.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const vip1 = '10.86.0.200';
     const vip2 = '10.86.0.201';

@@ -7,7 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lab, repoRoot, waitFor } from '../lab/netns.js';
+import { afterEach, expect } from 'vitest';
+import { Lab, leftoverNamespaces, repoRoot, waitFor } from '../lab/netns.js';
 import type { Netns, NsProcess } from '../lab/netns.js';
 
 export type Impl = 'keepalived-ts' | 'keepalived';
@@ -188,4 +189,20 @@ export async function maxHoldersDuring(routers: readonly Router[], vip: string, 
     await new Promise((r) => setTimeout(r, everyMs));
   }
   return max;
+}
+
+/**
+ * One topology per test in a describe block: `const topology = topologyPerTest();` at describe level, then
+ * `const topo = await topology.build(tag, subnet, …)` in a test. After each test the lab is torn down and
+ * no namespace of it may be left behind.
+ */
+export function topologyPerTest(): { build: (...args: Parameters<typeof buildTopology>) => Promise<Topology> } {
+  let current: Topology | undefined;
+  afterEach(async () => {
+    const prefix = current?.lab.prefix;
+    await current?.lab.cleanup();
+    current = undefined;
+    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
+  });
+  return { build: async (...args) => (current = await buildTopology(...args)) };
 }

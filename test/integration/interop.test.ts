@@ -3,25 +3,18 @@
  * keepalived-ts MASTER with a keepalived BACKUP and the reverse — exactly one master at any time,
  * and the backup takes over when the master is killed.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { leftoverNamespaces } from '../lab/netns.js';
 import {
-  assertBuilt, buildTopology, integrationSkipReason, masterDownMs, maxHoldersDuring, vrrpConf, waitForMaster, waitForVip,
+  assertBuilt, integrationSkipReason, masterDownMs, maxHoldersDuring, topologyPerTest, vrrpConf, waitForMaster, waitForVip,
 } from './helpers.js';
-import type { Impl, Router, Topology } from './helpers.js';
+import type { Impl, Router } from './helpers.js';
 
 const ADVERT_S = 1;
 const skip = integrationSkipReason() !== undefined || !existsSync('/usr/sbin/keepalived');
 
 describe.skipIf(skip)('interop with keepalived 2.2.7', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   const cases: readonly { readonly master: Impl; readonly backup: Impl; readonly subnet: string }[] = [
     { master: 'keepalived-ts', backup: 'keepalived', subnet: '10.87.0' },
@@ -30,7 +23,7 @@ describe.skipIf(skip)('interop with keepalived 2.2.7', () => {
   for (const tc of cases) {
     it(`${tc.master} MASTER + ${tc.backup} BACKUP: one master at any time, failover on kill`, async () => {
       assertBuilt();
-      topo = await buildTopology('iti', tc.subnet);
+      const topo = await topology.build('iti', tc.subnet);
       const [r1, r2] = topo.routers as [Router, Router];
       const vip = `${tc.subnet}.200`;
       const c = (r: Router, priority: number): string =>

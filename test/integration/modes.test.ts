@@ -2,27 +2,21 @@
  * Election modes: nopreempt keeps the current master, unicast peers elect and fail over without
  * multicast, and a router with the wrong PASS password cannot take over a working pair.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverNamespaces, sleep } from '../lab/netns.js';
+import { describe, expect, it } from 'vitest';
+import { sleep } from '../lab/netns.js';
 import {
-  IMPL, assertBuilt, buildTopology, integrationSkipReason, masterDownMs, maxHoldersDuring, vrrpConf, waitForMaster, waitForVip,
+  IMPL, assertBuilt, integrationSkipReason, masterDownMs, maxHoldersDuring, topologyPerTest, vrrpConf, waitForMaster, waitForVip,
 } from './helpers.js';
-import type { Router, Topology } from './helpers.js';
+import type { Router } from './helpers.js';
 
 const ADVERT_S = 1;
 
 describe.skipIf(integrationSkipReason() !== undefined)('election modes', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   it('nopreempt: a higher-priority router joining later does not take over', async () => {
     assertBuilt();
-    topo = await buildTopology('itn', '10.82.0');
+    const topo = await topology.build('itn', '10.82.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const vip = '10.82.0.200';
     const c = (r: Router, priority: number): string =>
@@ -39,7 +33,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('election modes', () => {
 
   it('unicast peers: election and failover over unicast adverts', async () => {
     assertBuilt();
-    topo = await buildTopology('itu', '10.83.0');
+    const topo = await topology.build('itu', '10.83.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const vip = '10.83.0.200';
     const c = (r: Router, peer: Router, priority: number): string =>
@@ -57,7 +51,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('election modes', () => {
 
   it('PASS mismatch: a higher-priority stranger with another password does not win over the pair', async () => {
     assertBuilt();
-    topo = await buildTopology('itp', '10.84.0', 3);
+    const topo = await topology.build('itp', '10.84.0', 3);
     const [r1, r2, r3] = topo.routers as [Router, Router, Router];
     const vip = '10.84.0.200';
     const c = (r: Router, priority: number, pass: string): string =>

@@ -5,25 +5,21 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverNamespaces, sleep, waitFor } from '../lab/netns.js';
-import { IMPL, assertBuilt, buildTopology, integrationSkipReason, vrrpConf } from './helpers.js';
-import type { Router, Topology } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../lab/netns.js';
+import {
+  IMPL, assertBuilt, integrationSkipReason, topologyPerTest, vrrpConf,
+} from './helpers.js';
+import type { Router } from './helpers.js';
 
 const VIP = '10.91.0.200';
 
 describe.skipIf(integrationSkipReason() !== undefined)('signals and stop options', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   async function owner(extra: readonly string[] = []): Promise<{ r1: Router; tmp: string }> {
     assertBuilt();
-    topo = await buildTopology('ito', '10.91.0', 1);
+    const topo = await topology.build('ito', '10.91.0', 1);
     const r1 = topo.routers[0]!;
     const tmp = join(topo.lab.dir, 'tmp');
     mkdirSync(tmp);
@@ -47,7 +43,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('signals and stop options
 
   it('vrrp_notify_fifo receives keepalived\'s state lines, in order', async () => {
     assertBuilt();
-    topo = await buildTopology('itq', '10.91.0', 1);
+    const topo = await topology.build('itq', '10.91.0', 1);
     const r1 = topo.routers[0]!;
     const fifo = join(topo.lab.dir, 'notify.fifo');
     const out = join(topo.lab.dir, 'fifo.out');
@@ -83,7 +79,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('signals and stop options
 
   it.skipIf(IMPL === 'keepalived')('an interface without an IPv4 address keeps the instance in FAULT until one is added', async () => {
     assertBuilt();
-    topo = await buildTopology('ita', '10.91.0', 1);
+    const topo = await topology.build('ita', '10.91.0', 1);
     const r1 = topo.routers[0]!;
     await r1.ns.ip('addr', 'del', '10.91.0.11/24', 'dev', 'eth0');
     r1.start(vrrpConf('it-r1', { vrid: 92, priority: 255, state: 'MASTER', advertInt: 1, vips: [`${VIP}/24`] }));

@@ -3,25 +3,21 @@
  * master whose priority dropped below its own), and instances added / removed by the new configuration
  * start / stop (a removed master releases its VIP).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverNamespaces, waitFor } from '../lab/netns.js';
-import { assertBuilt, buildTopology, integrationSkipReason, masterDownMs, vrrpConf, waitForMaster } from './helpers.js';
-import type { Router, Topology } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../lab/netns.js';
+import {
+  assertBuilt, integrationSkipReason, masterDownMs, topologyPerTest, vrrpConf, waitForMaster,
+} from './helpers.js';
+import type { Router } from './helpers.js';
 
 const ADVERT_S = 1;
 
 describe.skipIf(integrationSkipReason() !== undefined)('reload', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   it('a lower priority after SIGHUP lets the backup preempt', async () => {
     assertBuilt();
-    topo = await buildTopology('itr', '10.94.0');
+    const topo = await topology.build('itr', '10.94.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const vip = '10.94.0.200';
     const c = (r: Router, priority: number): string => vrrpConf(`it-${r.role}`, { vrid: 95, priority, advertInt: ADVERT_S, vips: [`${vip}/24`] });
@@ -36,7 +32,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('reload', () => {
 
   it('instances added and removed by SIGHUP start and stop', async () => {
     assertBuilt();
-    topo = await buildTopology('itm', '10.95.0', 1);
+    const topo = await topology.build('itm', '10.95.0', 1);
     const r1 = topo.routers[0]!;
     const one = vrrpConf('it-r1', { name: 'VI_1', vrid: 96, priority: 255, state: 'MASTER', advertInt: ADVERT_S, vips: ['10.95.0.200/24'] });
     const two = vrrpConf('it-r1', { name: 'VI_2', vrid: 97, priority: 255, state: 'MASTER', advertInt: ADVERT_S, vips: ['10.95.0.201/24'] });

@@ -2,10 +2,12 @@
  * vrrp_sync_group: two instances move together. A tracked interface failing under one member puts the
  * whole group in FAULT on the master, and the backup router takes over both VIPs.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverNamespaces, waitFor } from '../lab/netns.js';
-import { assertBuilt, buildTopology, integrationSkipReason, masterDownMs, vipHolders, vrrpConf } from './helpers.js';
-import type { Router, Topology } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../lab/netns.js';
+import {
+  assertBuilt, integrationSkipReason, masterDownMs, topologyPerTest, vipHolders, vrrpConf,
+} from './helpers.js';
+import type { Router } from './helpers.js';
 
 const ADVERT_S = 1;
 
@@ -23,17 +25,11 @@ function groupConf(r: Router, priority: number): string {
 }
 
 describe.skipIf(integrationSkipReason() !== undefined)('sync groups', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   it('a member FAULT (tracked interface down) faults the whole group; the backup takes both VIPs', async () => {
     assertBuilt();
-    topo = await buildTopology('itg', '10.90.0');
+    const topo = await topology.build('itg', '10.90.0');
     const [r1, r2] = topo.routers as [Router, Router];
     for (const r of [r1, r2]) {
       await r.ns.ip('link', 'add', 'trk0', 'type', 'veth', 'peer', 'name', 'trk1');

@@ -4,25 +4,21 @@
  * on every transition.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverNamespaces, waitFor } from '../lab/netns.js';
-import { assertBuilt, buildTopology, integrationSkipReason, masterDownMs, vrrpConf, waitForMaster } from './helpers.js';
-import type { Router, Topology } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../lab/netns.js';
+import {
+  assertBuilt, integrationSkipReason, masterDownMs, topologyPerTest, vrrpConf, waitForMaster,
+} from './helpers.js';
+import type { Router } from './helpers.js';
 
 const ADVERT_S = 1;
 
 describe.skipIf(integrationSkipReason() !== undefined)('tracking and notify', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   it('track_script weight -60: failing script hands the VIP to the backup, success takes it back; notify runs', async () => {
     assertBuilt();
-    topo = await buildTopology('itt', '10.89.0');
+    const topo = await topology.build('itt', '10.89.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const vip = '10.89.0.200';
     const flag = topo.lab.writeFile('healthy', 'ok\n');
@@ -49,7 +45,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('tracking and notify', ()
 
   it('track_file: a value of -60 (weight 1) hands the VIP to the backup, 0 takes it back', async () => {
     assertBuilt();
-    topo = await buildTopology('itf', '10.96.0');
+    const topo = await topology.build('itf', '10.96.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const vip = '10.96.0.200';
     const file = topo.lab.writeFile('prio-adjust', '0\n');

@@ -7,12 +7,11 @@
  * Master_Down_Interval + 0.5 s when the master is killed.
  */
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { leftoverNamespaces } from '../lab/netns.js';
+import { describe, expect, it } from 'vitest';
 import {
-  assertBuilt, buildTopology, integrationSkipReason, masterDownMs, maxHoldersDuring, vrrpConf, waitForMaster, waitForVip,
+  assertBuilt, integrationSkipReason, masterDownMs, maxHoldersDuring, topologyPerTest, vrrpConf, waitForMaster, waitForVip,
 } from './helpers.js';
-import type { Impl, Router, Topology } from './helpers.js';
+import type { Impl, Router } from './helpers.js';
 
 const skip = integrationSkipReason() !== undefined || !existsSync('/usr/sbin/keepalived');
 
@@ -33,13 +32,7 @@ const cases: readonly V3Case[] = [
 ];
 
 describe.skipIf(skip)('VRRPv3 with keepalived 2.2.7', () => {
-  let topo: Topology | undefined;
-  afterEach(async () => {
-    const prefix = topo?.lab.prefix;
-    await topo?.lab.cleanup();
-    topo = undefined;
-    if (prefix !== undefined) expect(await leftoverNamespaces(prefix)).toEqual([]);
-  });
+  const topology = topologyPerTest();
 
   for (const tc of cases) {
     it(`${tc.family} v3: ${tc.master} MASTER + ${tc.backup} BACKUP, one master, backup takes over on kill`, async () => {
@@ -47,7 +40,7 @@ describe.skipIf(skip)('VRRPv3 with keepalived 2.2.7', () => {
       const v6 = tc.family === 'IPv6';
       const advert = v6 ? 1 : 0.2;
       const v6Prefix = `fd${tc.vrid}`;
-      topo = v6 ? await buildTopology(tc.tag, tc.subnet, 2, v6Prefix) : await buildTopology(tc.tag, tc.subnet);
+      const topo = v6 ? await topology.build(tc.tag, tc.subnet, 2, v6Prefix) : await topology.build(tc.tag, tc.subnet);
       const [r1, r2] = topo.routers as [Router, Router];
       const vip = v6 ? `${v6Prefix}::200` : `${tc.subnet}.200`;
       const conf = (self: Router, peer: Router, priority: number): string =>
