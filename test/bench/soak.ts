@@ -4,6 +4,9 @@
  * fault is injected (SIGSTOP burst of r1, link flap of r1, 30 % VRRP loss window on the bridge, SIGHUP of
  * both). Prints r1's RSS over time, the state transitions seen, and the false failovers: transitions that
  * happen outside every injected fault's window (fault start .. end + Master_Down_Interval + 2 s).
+ * The first fifth of the run is quiet (no faults): any transition there is a false failover too. RSS is
+ * sampled every 10 s; growth after warm-up (the first sixth, at most 5 min) is the difference of the first and
+ * last quarter medians plus the least-squares trend, since a garbage-collected heap saw-tooths.
  * SOAK_MINUTES (default 30) sets the duration. Numbers only — nothing is asserted.
  * Run: `npm run build && node dist/test/bench/soak.js`.
  */
@@ -13,7 +16,7 @@ import { benchConf, httpVirtualServers, type BenchInstance } from './lib/conf.js
 import { startHttpTarget, type HttpTarget } from './lib/http-target.js';
 import { isMainModule, labSkipReason, runAsScript } from './lib/main.js';
 import { readMem } from './lib/proc-status.js';
-import { fmt, maxOf, median } from './lib/stats.js';
+import { fmt, maxOf, median, memoryGrowth } from './lib/stats.js';
 
 const SUBNET = '10.217.0';
 const R1_IP = `${SUBNET}.11`;
@@ -104,6 +107,10 @@ export interface SoakResult {
   readonly transitions: readonly Transition[];
   readonly falseFailovers: readonly Transition[];
   readonly daemonsAlive: boolean;
+  /** Seconds from the start during which no fault was injected. */
+  readonly quietS: number;
+  /** Transitions during the quiet phase. */
+  readonly quietTransitions: number;
 }
 
 export async function soak(minutes: number, log: (s: string) => void): Promise<SoakResult> {
@@ -134,7 +141,9 @@ export async function soak(minutes: number, log: (s: string) => void): Promise<S
     const t0 = Date.now();
     const endMs = t0 + minutes * 60_000;
     let nextRssMs = t0;
-    let nextFaultMs = t0 + rand(2000, 6000);
+    let nextRssLogMs = t0;
+    const quietMs = Math.round(minutes * 60_000 / 5);
+    let nextFaultMs = t0 + quietMs + rand(2000, 6000);
     let stop = false;
     const poller = (async () => {
       while (!stop) {
@@ -143,8 +152,11 @@ export async function soak(minutes: number, log: (s: string) => void): Promise<S
           const kb = await daemonRssKb(r1ns, [target?.proc.pid]);
           const atS = Math.round((Date.now() - t0) / 1000);
           rssKb.push({ atS, kb });
-          log(`  t=${atS}s r1 RSS ${fmt(kb / 1024, 1)} MiB, transitions ${transitions.length}, faults ${windows.length}\n`);
-          nextRssMs += 30_000;
+          if (Date.now() >= nextRssLogMs) {
+            log(`  t=${atS}s r1 RSS ${fmt(kb / 1024, 1)} MiB, transitions ${transitions.length}, faults ${windows.length}\n`);
+            nextRssLogMs += 60_000;
+          }
+          nextRssMs += 10_000;
         }
         await sleep(100);
       }
@@ -164,7 +176,10 @@ export async function soak(minutes: number, log: (s: string) => void): Promise<S
     await poller;
     collect();
     const explained = (t: Transition): boolean => windows.some((w) => t.atMs >= w.startMs && t.atMs <= w.endMs + GRACE_MS);
-    return { minutes, rssKb, faults, transitions, falseFailovers: transitions.filter((t) => !explained(t)), daemonsAlive: r1.running && r2.running };
+    return {
+      minutes, rssKb, faults, transitions, falseFailovers: transitions.filter((t) => !explained(t)), daemonsAlive: r1.running && r2.running,
+      quietS: quietMs / 1000, quietTransitions: transitions.filter((t) => t.atMs < t0 + quietMs).length,
+    };
   } finally {
     await target?.proc.stop('SIGKILL', 2000);
     await lab.cleanup();
@@ -174,7 +189,7 @@ export async function soak(minutes: number, log: (s: string) => void): Promise<S
 export async function run(): Promise<void> {
   const out = (s: string): void => void process.stdout.write(s);
   const minutes = Math.max(0.1, Number(process.env['SOAK_MINUTES'] ?? 30));
-  out(`soak: ${minutes} min, ${INSTANCES} VRRPv3 instances at ${ADVERT_S} s on 2 routers, ${CHECKERS} HTTP_GET checkers on r1, random faults every 2-6 s\n`);
+  out(`soak: ${minutes} min, ${INSTANCES} VRRPv3 instances at ${ADVERT_S} s on 2 routers, ${CHECKERS} HTTP_GET checkers on r1, random faults every 2-6 s after a quiet first fifth\n`);
   const skip = labSkipReason();
   if (skip !== undefined) {
     out(`  skipped: ${skip}\n`);
@@ -184,6 +199,10 @@ export async function run(): Promise<void> {
   const kbs = r.rssKb.map((s) => s.kb);
   out(`faults injected: ${Object.entries(r.faults).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
   out(`r1 RSS MiB: first ${fmt((kbs[0] ?? 0) / 1024, 1)}, median ${fmt(median(kbs) / 1024, 1)}, max ${fmt(maxOf(kbs) / 1024, 1)}, last ${fmt((kbs[kbs.length - 1] ?? 0) / 1024, 1)}\n`);
+  const warmupS = Math.min(300, (minutes * 60) / 6);
+  const g = memoryGrowth(r.rssKb, warmupS);
+  out(`r1 RSS growth after ${fmt(warmupS)} s warm-up (${g.samples} samples): last-quarter minus first-quarter median ${fmt(g.quarterMedianDeltaKb / 1024, 1)} MiB, trend ${fmt(g.slopeKbPerHour / 1024, 1)} MiB/h (target < 5 MiB)\n`);
+  out(`quiet phase (first ${fmt(r.quietS)} s, no faults): ${r.quietTransitions} transitions\n`);
   out(`transitions: ${r.transitions.length} (r1 ${r.transitions.filter((t) => t.router === 'r1').length}, r2 ${r.transitions.filter((t) => t.router === 'r2').length})\n`);
   out(`false failovers (outside every fault window + ${fmt(GRACE_MS)} ms): ${r.falseFailovers.length}\n`);
   for (const t of r.falseFailovers.slice(0, 10)) out(`  ${t.router}: ${t.line}\n`);
