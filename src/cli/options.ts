@@ -4,6 +4,8 @@
  * typed CliCommand; never exits and never throws on bad input (usage errors are a command too).
  */
 import { Command, CommanderError, Option } from 'commander';
+import { parseDebugCategories } from '../core/debug-categories.js';
+import type { DebugCategory } from '../core/debug-categories.js';
 
 export const DEFAULT_CONFIG_FILE = '/etc/keepalived/keepalived.conf';
 
@@ -54,6 +56,8 @@ export interface DaemonOptions {
   readonly controlSocket?: string | null;
   /** keepalived-ts: group allowed on the control socket (name or gid); null = root only. */
   readonly controlGroup?: string | null;
+  /** keepalived-ts: `--debug-categories=packet,fsm|all`; null = not given (KTS_DEBUG applies). */
+  readonly debugCategories?: readonly DebugCategory[] | null;
 }
 
 export type CliCommand =
@@ -64,6 +68,7 @@ export type CliCommand =
   | { readonly kind: 'genhash' }
   | { readonly kind: 'version' }
   | { readonly kind: 'status'; readonly json: boolean; readonly socketPath: string | null }
+  | { readonly kind: 'ctl'; readonly cmd: string; readonly socketPath: string | null }
   | { readonly kind: 'help' }
   | { readonly kind: 'usageError'; readonly message: string };
 
@@ -124,7 +129,8 @@ function buildProgram(): Command {
     .option('--no-host-checks', 'keepalived-ts: skip interface, user and file checks')
     .option('--metrics <addr>', 'keepalived-ts: serve Prometheus metrics on [ADDR:]PORT')
     .option('--control-socket <path>', 'keepalived-ts: control socket path')
-    .option('--control-group <group>', 'keepalived-ts: group allowed to use the control socket');
+    .option('--control-group <group>', 'keepalived-ts: group allowed to use the control socket')
+    .option('--debug-categories <list>', 'keepalived-ts: debug log categories (packet,fsm,netlink,arp,checker or all)');
   // Debug options keepalived accepts and keepalived-ts ignores.
   for (const hidden of ['--perf [what]', '--debug [what]', '--no-mem-check', '--ignore-sigint', '--config-fd <fd>'])
     p.addOption(new Option(hidden).hideHelp());
@@ -163,6 +169,7 @@ function flag(raw: Raw, key: string): boolean {
 /** Parses the arguments after `node script` (i.e. `process.argv.slice(2)`). */
 export function parseCommandLine(args: readonly string[]): CliCommand {
   if (args[0] === 'status') return parseStatusCommand(args.slice(1));
+  if (args[0] === 'ctl') return parseCtlCommand(args.slice(1));
   const program = buildProgram();
   try {
     program.parse(normaliseOptionalArgs(args), { from: 'user' });
@@ -179,6 +186,9 @@ export function parseCommandLine(args: readonly string[]): CliCommand {
 
   const facility = str(raw, 'logFacility');
   if (facility !== null && !FACILITY.test(facility)) return { kind: 'usageError', message: `Invalid log facility '${facility}'` };
+  const debugText = str(raw, 'debugCategories');
+  const debug = debugText === null ? null : parseDebugCategories(debugText);
+  if (debug !== null && !debug.ok) return { kind: 'usageError', message: `Invalid debug category '${debug.invalid}' (packet, fsm, netlink, arp, checker or all)` };
   const umaskText = str(raw, 'umask');
   let umask: number | null = null;
   if (umaskText !== null) {
@@ -224,6 +234,7 @@ export function parseCommandLine(args: readonly string[]): CliCommand {
     metrics: str(raw, 'metrics'),
     controlSocket: str(raw, 'controlSocket'),
     controlGroup: str(raw, 'controlGroup'),
+    debugCategories: debug === null ? null : debug.categories,
   };
   const configTest = raw['configTest'];
   if (configTest !== undefined) {
@@ -248,6 +259,24 @@ function parseStatusCommand(args: readonly string[]): CliCommand {
     else return { kind: 'usageError', message: `status: unknown option '${a}'` };
   }
   return { kind: 'status', json, socketPath };
+}
+
+/** `keepalived-ts ctl COMMAND [--control-socket PATH]`: one raw control-socket command. */
+function parseCtlCommand(args: readonly string[]): CliCommand {
+  let cmd: string | null = null;
+  let socketPath: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    if (a === '--control-socket') {
+      const v = args[++i];
+      if (v === undefined) return { kind: 'usageError', message: "option '--control-socket <path>' argument missing" };
+      socketPath = v;
+    } else if (a.startsWith('--control-socket=')) socketPath = a.slice('--control-socket='.length);
+    else if (a.startsWith('-') || cmd !== null) return { kind: 'usageError', message: `ctl: unexpected argument '${a}'` };
+    else cmd = a;
+  }
+  if (cmd === null) return { kind: 'usageError', message: 'ctl: missing command (ping, debug-crash-checker)' };
+  return { kind: 'ctl', cmd, socketPath };
 }
 
 /** keepalived's --help text (its wording), plus keepalived-ts's own options. */
@@ -298,6 +327,10 @@ keepalived-ts options:
       --metrics=[ADDR:]PORT    Serve Prometheus metrics (port alone: 127.0.0.1)
       --control-socket=PATH    Control socket (default /run/keepalived-ts/control.sock)
       --control-group=GROUP    Group allowed to use the control socket (default: root only)
+      --debug-categories=LIST  Debug logs for packet,fsm,netlink,arp,checker (comma list) or all
 keepalived-ts status [--json] [--control-socket=PATH]
                                Print the running daemon's status
+keepalived-ts ctl COMMAND [--control-socket=PATH]
+                               Send a control command: ping, or debug-crash-checker
+                                (debugging aid: crashes the checker worker thread)
 `;
