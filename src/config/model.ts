@@ -344,7 +344,8 @@ export interface VrrpInstance {
   readonly unicastSrcIp: IpAddress | null;
   readonly mcastDstIp: IpAddress | null;
   readonly unicastPeers: readonly UnicastPeer[];
-  readonly unicastTtl: number; // 255
+  /** unicast_ttl; null = not configured (IPv4 sends 255, IPv6 leaves the kernel's unicast hop limit). */
+  readonly unicastTtl: number | null;
   readonly unicastFaultNoPeer: boolean;
   readonly checkUnicastSrc: boolean;
   readonly trackSrcIp: boolean;

@@ -508,7 +508,7 @@ export class Daemon {
       ...(inst.sourceAddress !== null ? { sourceAddress: inst.sourceAddress } : {}),
       multicastGroup: inst.multicastGroup,
       unicastPeers: inst.unicastPeers,
-      ttl: inst.unicastTtl,
+      ...(inst.unicastTtl !== null ? { ttl: inst.unicastTtl } : {}),
       onPacket,
       onError,
     });

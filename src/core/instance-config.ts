@@ -42,8 +42,14 @@ export interface ResolvedInstance {
   readonly sourceConfigured: boolean;
   readonly multicastGroup: string;
   readonly unicastPeers: readonly string[];
-  /** unicast_ttl. */
-  readonly unicastTtl: number;
+  /**
+   * unicast_peer `min_ttl`/`max_ttl` per peer address (absent: 0–255). keepalived 2.2.7 checks the
+   * received TTL / hop limit against the sending peer's window only when check_unicast_src is on
+   * (which naming min_ttl/max_ttl turns on).
+   */
+  readonly unicastPeerTtl?: readonly UnicastPeerTtl[];
+  /** unicast_ttl; null = not configured: IPv4 sends 255, IPv6 the kernel's unicast hop limit (64). */
+  readonly unicastTtl: number | null;
   /** check_unicast_src / vrrp_check_unicast_src: unicast adverts must come from a configured peer. */
   readonly checkUnicastSrc: boolean;
   /**
@@ -60,6 +66,13 @@ export interface ResolvedInstance {
   readonly notify: NotifyScripts & { readonly masterRxLowerPri: ScriptSpec | null };
   /** Reload identity. */
   readonly key: string;
+}
+
+/** Accepted TTL / hop-limit window of adverts from one unicast peer. */
+export interface UnicastPeerTtl {
+  readonly address: string;
+  readonly minTtl: number;
+  readonly maxTtl: number;
 }
 
 export class InstanceResolveError extends Error {
@@ -146,7 +159,8 @@ export function resolveInstance(
     }
   }
   const vipSet = new Set(vips.map((v) => v.address));
-  const unicastPeers = vi.unicastPeers.filter((p) => familyNum(p.family) === family).map((p) => p.address);
+  const familyPeers = vi.unicastPeers.filter((p) => familyNum(p.family) === family);
+  const unicastPeers = familyPeers.map((p) => p.address);
   const sourceAddress = vi.unicastSrcIp?.address ?? vi.mcastSrcIp?.address ?? primaryAddress(iface, family, vipSet);
   const auth = vi.authentication;
   const authType: 0 | 1 = eff.version === 2 && auth !== null && auth.type === 'PASS' ? 1 : 0;
@@ -173,7 +187,8 @@ export function resolveInstance(
     sourceConfigured: (vi.unicastSrcIp ?? vi.mcastSrcIp) !== null,
     multicastGroup: vi.mcastDstIp?.address ?? (family === 4 ? (g.vrrpMcastGroup4 || VRRP_IPV4_GROUP) : (g.vrrpMcastGroup6 || VRRP_IPV6_GROUP)),
     unicastPeers,
-    unicastTtl: vi.unicastTtl,
+    unicastPeerTtl: familyPeers.map((p) => ({ address: p.address, minTtl: p.minTtl, maxTtl: p.maxTtl })),
+    unicastTtl: family === 4 ? (vi.unicastTtl ?? 255) : vi.unicastTtl,
     checkUnicastSrc: vi.checkUnicastSrc || g.vrrpCheckUnicastSrc,
     skipCheckAdvAddr: vi.skipCheckAdvAddr,
     authType,

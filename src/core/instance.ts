@@ -19,7 +19,8 @@ import type { AdvertChannel, AdvertChannelFactory, GarpPort, NotifyPort, Receive
 import { createInstance, step, TIMER_KINDS } from '../vrrp/fsm/index.js';
 import type { Effect, InstanceState, TimerKind, VrrpEvent, VrrpState } from '../vrrp/fsm/index.js';
 import {
-  authDataFromPassword, checkAdvertForInstance, decodeAdvert, decodeIpv4Packet, encodeAdvert, ktsCodeOf, VRRP_IPV6_GROUP,
+  authDataFromPassword, checkAdvertForInstance, checkUnicastSource, decodeAdvert, decodeIpv4Packet, encodeAdvert, ktsCodeOf,
+  VRRP_IPV6_GROUP,
 } from '../vrrp/packet/index.js';
 import type { DropReason, VrrpAdvert } from '../vrrp/packet/index.js';
 import { vipKey } from '../io/netlink/index.js';
@@ -318,11 +319,13 @@ export class InstanceDriver {
     const ttlRange = unicast ? { min: 0, max: 255 } : undefined;
     let advert: VrrpAdvert;
     let srcAddr: string;
+    let hops = pkt.ttl;
     if (pkt.family === 4) {
       const d = decodeIpv4Packet(pkt.bytes, { ...(ttlRange ? { ttlRange } : {}), multicastGroup: this.cfg.multicastGroup });
       if (!d.ok) return this.drop(d.drop, pkt.source);
       advert = d.advert;
       srcAddr = d.ip.src;
+      hops = d.ip.ttl;
     } else {
       const d = decodeAdvert(pkt.bytes, {
         family: 6, srcAddr: pkt.source, dstAddr: pkt.destination ?? VRRP_IPV6_GROUP,
@@ -332,9 +335,15 @@ export class InstanceDriver {
       advert = d.advert;
       srcAddr = pkt.source;
     }
-    if (unicast && this.cfg.checkUnicastSrc && !this.cfg.unicastPeers.includes(srcAddr)) {
-      if (advert.vrid === this.cfg.vrid) this.deps.observer?.advertChecked?.(this.cfg.name, this.fsm, srcAddr, advert, { ok: true, warnings: [] });
-      return this.drop({ code: 'unicast-src', detail: `unicast advert from ${srcAddr}, not a configured unicast_peer (check_unicast_src)` }, srcAddr);
+    if (unicast && this.cfg.checkUnicastSrc) {
+      // check_unicast_src: a configured peer, within its min_ttl/max_ttl window (keepalived ip_ttl_err).
+      const peers = this.cfg.unicastPeerTtl ?? this.cfg.unicastPeers.map((address) => ({ address, minTtl: 0, maxTtl: 255 }));
+      const v = checkUnicastSource(srcAddr, hops, peers);
+      if (!v.ok && v.code === 'unicast-src') {
+        if (advert.vrid === this.cfg.vrid) this.deps.observer?.advertChecked?.(this.cfg.name, this.fsm, srcAddr, advert, { ok: true, warnings: [] });
+        return this.drop({ code: 'unicast-src', detail: v.detail }, srcAddr);
+      }
+      if (!v.ok && advert.vrid === this.cfg.vrid) return this.drop({ code: 'ttl', detail: v.detail }, srcAddr);
     }
     const chk = checkAdvertForInstance(advert, {
       vrid: this.cfg.vrid,

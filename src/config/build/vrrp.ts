@@ -88,8 +88,14 @@ function repeatKw(set: (s: InstanceState, v: number) => void, name: string): Han
   };
 }
 
-function parseUnicastPeers(ctx: BuildContext, node: ConfigNode, owner: string): UnicastPeer[] {
+/**
+ * `unicast_peer { ADDR [min_ttl N] [max_ttl N] }`, as keepalived 2.2.7's alloc_vrrp_unicast_peer: a bad
+ * option or value is reported and the peer is still kept (min_ttl > max_ttl: every advert from it is
+ * discarded). `ttlGiven` is set when a peer names min_ttl or max_ttl: that turns on check_unicast_src.
+ */
+function parseUnicastPeers(ctx: BuildContext, node: ConfigNode, owner: string): { peers: UnicastPeer[]; ttlGiven: boolean } {
   const out: UnicastPeer[] = [];
+  let ttlGiven = false;
   for (const line of node.children ?? []) {
     const ip = parseIp(line.keyword);
     if (ip === null) {
@@ -98,32 +104,32 @@ function parseUnicastPeers(ctx: BuildContext, node: ConfigNode, owner: string): 
     }
     let minTtl = 0;
     let maxTtl = 255;
-    let ok = true;
     for (let i = 0; i < line.args.length; i += 2) {
       const opt = line.args[i] ?? '';
       const val = line.args[i + 1];
-      if (opt !== 'min_ttl' && opt !== 'max_ttl') {
-        ctx.error(line, BuildCodes.INVALID_VALUE, `(${owner}) unknown unicast peer option ${opt}`);
-        ok = false;
+      if (val === undefined) {
+        ctx.error(line, BuildCodes.INVALID_VALUE, `(${owner}) ${opt} is missing a value`);
         break;
       }
-      const r = val === undefined ? null : parseUnsigned(val, 0, 255);
-      if (r === null || !r.ok) {
-        ctx.error(line, BuildCodes.INVALID_NUMBER, `(${owner}) invalid ${opt} ${val ?? ''} for unicast peer ${line.keyword}`);
-        ok = false;
+      const r = parseUnsigned(val, 0, 255);
+      if (!r.ok) {
+        ctx.error(line, BuildCodes.INVALID_NUMBER, `(${owner}) invalid ${opt} ${val} for unicast peer ${line.keyword}`);
+        continue;
+      }
+      if (opt !== 'min_ttl' && opt !== 'max_ttl') {
+        ctx.error(line, BuildCodes.INVALID_VALUE, `(${owner}) unknown unicast_peer option ${opt}`);
         break;
       }
       if (opt === 'min_ttl') minTtl = r.value;
       else maxTtl = r.value;
+      ttlGiven = true;
     }
-    if (!ok) continue;
     if (minTtl > maxTtl) {
-      ctx.error(line, BuildCodes.INVALID_VALUE, `(${owner}) unicast peer ${line.keyword} min_ttl ${minTtl} > max_ttl ${maxTtl} - ignoring`);
-      continue;
+      ctx.error(line, BuildCodes.INVALID_VALUE, `(${owner}) min_ttl ${minTtl} > max_ttl ${maxTtl} - all packets will be discarded`);
     }
     out.push({ ...ip, minTtl, maxTtl, pos: line.pos });
   }
-  return out;
+  return { peers: out, ttlGiven };
 }
 
 const authHandlers = handlers<InstanceState>({
@@ -164,7 +170,9 @@ const instanceHandlers = handlers<InstanceState>({
   use_vmac_addr: flag((s) => (s.v.useVmacAddr = true)),
   vmac_xmit_base: flag((s) => (s.v.vmacXmitBase = true)),
   unicast_peer: (ctx, node, s) => {
-    s.v.unicastPeers = [...s.v.unicastPeers, ...parseUnicastPeers(ctx, node, s.v.name)];
+    const { peers, ttlGiven } = parseUnicastPeers(ctx, node, s.v.name);
+    s.v.unicastPeers = [...s.v.unicastPeers, ...peers];
+    if (ttlGiven) s.v.checkUnicastSrc = true;
   },
   unicast_fault_no_peer: flag((s) => (s.v.unicastFaultNoPeer = true)),
   check_unicast_src: flag((s) => (s.v.checkUnicastSrc = true)),
@@ -420,7 +428,7 @@ export function newInstance(name: string, pos: VrrpInstance['pos'], g: GlobalDef
     unicastSrcIp: null,
     mcastDstIp: null,
     unicastPeers: [],
-    unicastTtl: 255,
+    unicastTtl: null,
     unicastFaultNoPeer: false,
     checkUnicastSrc: g.vrrpCheckUnicastSrc,
     trackSrcIp: false,
@@ -497,7 +505,7 @@ export function buildVrrpInstance(ctx: BuildContext, node: ConfigNode, g: Global
   if (!v.priorityConfigured && v.state === 'MASTER') v.priority = 255;
   if (s.ttlSet && v.unicastPeers.length === 0) {
     ctx.error(node, BuildCodes.INVALID_VALUE, `(${name}): Cannot use unicast_ttl without unicast peers - resetting`);
-    v.unicastTtl = 255;
+    v.unicastTtl = null;
   }
   if (v.useVmac !== null && v.unicastPeers.length > 0 && v.interface !== null && !v.vmacXmitBase) {
     ctx.error(node, BuildCodes.INVALID_VALUE, `(${name}) unicast with use_vmac requires vmac_xmit_base - setting`);

@@ -121,7 +121,7 @@ export function validateInstance(
   // Unicast settings without any peer: keepalived falls back to multicast.
   const own = explicit?.get(posKey(vi.pos));
   if (vi.unicastPeers.length === 0) {
-    if (own?.has('unicast_ttl') === true || vi.unicastTtl !== 255)
+    if (own?.has('unicast_ttl') === true || vi.unicastTtl !== null)
       sink.error(C.UNICAST_WITHOUT_PEERS, `(${name}): Cannot use unicast_ttl without unicast peers - resetting`, vi.pos, 'unicast_ttl');
     const unicastKeyword = vi.unicastSrcIp !== null || vi.checkUnicastSrc || own?.has('unicast_peer') === true;
     if (unicastKeyword && vipCount > 0)

@@ -6,7 +6,8 @@
  * recvfrom() discards; raw-socket also cannot bind() a link-local source.
  *
  * Setup mirrors keepalived 2.2.7: IPV6_CHECKSUM at offset 6 (the kernel fills and verifies the
- * checksum over the pseudo-header), traffic class 0xC0, hop limit 255 (multicast) / unicast_ttl,
+ * checksum over the pseudo-header), traffic class 0xC0, hop limit 255 (multicast); unicast: unicast_ttl
+ * if configured, else the kernel default (keepalived sets a hop limit on unicast only for unicast_ttl),
  * no multicast loop, IPV6_MULTICAST_ALL 0, SO_BINDTODEVICE, source bound to the link-local (or
  * unicast_src_ip) address, group ff02::12 joined on the interface via IPV6_ADD_MEMBERSHIP.
  */
@@ -85,7 +86,8 @@ export class Ipv6AdvertTransport implements AdvertTransport {
       opt(IPPROTO_IPV6, IPV6_CHECKSUM, cInt(VRRP_CHECKSUM_OFFSET));
       opt(IPPROTO_IPV6, IPV6_TCLASS, cInt(VRRP_TOS));
       opt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, cInt(VRRP_TTL));
-      opt(IPPROTO_IPV6, IPV6_UNICAST_HOPS, cInt(this.mode === 'unicast' ? (options.ttl ?? VRRP_TTL) : VRRP_TTL));
+      // -1: the kernel's default (route / interface hop_limit), what keepalived sends without unicast_ttl.
+      opt(IPPROTO_IPV6, IPV6_UNICAST_HOPS, cInt(this.mode === 'unicast' ? (options.ttl ?? -1) : VRRP_TTL));
       opt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, cInt(0));
       opt(IPPROTO_IPV6, IPV6_MULTICAST_ALL, cInt(0));
       opt(IPPROTO_IPV6, IPV6_RECVPKTINFO, cInt(1));

@@ -19,7 +19,11 @@ export interface AdvertTransportOptions {
   readonly multicastGroup?: string;
   /** unicast_peer addresses; non-empty ⇒ unicast mode (one packet per peer, no group join). */
   readonly unicastPeers?: readonly string[];
-  /** TTL / hop limit on send (unicast_ttl); default 255. Multicast always uses 255. */
+  /**
+   * TTL / hop limit of unicast adverts (unicast_ttl). Unset: IPv4 sends 255; IPv6 leaves the kernel's
+   * unicast hop limit (the interface's hop_limit, normally 64), as keepalived 2.2.7 does (observed:
+   * `hlim 64`). Multicast always uses 255.
+   */
   readonly ttl?: number;
   /** If set, received packets with a smaller TTL / hop limit are dropped before delivery, read
    *  from the IPv4 header / the IPV6_HOPLIMIT cmsg (the kernel enforces IP_MINTTL and

@@ -14,4 +14,5 @@ export { decodeAdvert } from './advert-decode.js';
 export { checkAdvertForInstance, type InstanceExpectation, type InstanceAccepted } from './instance-check.js';
 export { parseIpv4Header, buildIpv4Header, buildIpv4Packet, type Ipv4Parsed, type Ipv4HeaderFields } from './ipv4-header.js';
 export { decodeIpv4Packet, type Ipv4Decoded } from './receive.js';
+export { checkUnicastSource, type UnicastPeerWindow, type UnicastSourceVerdict } from './unicast-peer.js';
 export { ChecksumFormTally, type ChecksumFormCounts, type TallyUpdate } from './checksum-tally.js';

@@ -23,7 +23,7 @@ describe('vrrp_instance', () => {
       downTimerAdverts: 3,
       accept: null,
       authentication: null,
-      unicastTtl: 255,
+      unicastTtl: null,
       interface: { name: 'eth0', pos: { file: 'test.conf', line: 7 } },
       virtualRouterId: 51,
       pos: { file: 'test.conf', line: 6 },
@@ -100,7 +100,7 @@ describe('vrrp_instance', () => {
     ['preempt_delay 1001', 'preemptDelayUs', 0],
     ['strict_mode maybe', 'strictMode', false],
     ['down_timer_adverts 0', 'downTimerAdverts', 3],
-    ['unicast_ttl 300', 'unicastTtl', 255],
+    ['unicast_ttl 300', 'unicastTtl', null],
     ['debug 9', 'debugLevel', 0],
     ['mcast_src_ip 10.0.0.999', 'mcastSrcIp', null],
     ['mcast_dst_ip 10.0.0.9', 'mcastDstIp', null],
@@ -143,7 +143,7 @@ describe('vrrp_instance', () => {
   it('unicast_ttl without peers is reset with an error', () => {
     const b = build(vrrp('  unicast_ttl 10'));
     expect(b.codes).toEqual(['KTS_INVALID_VALUE']);
-    expect(b.config.vrrpInstances[0]?.unicastTtl).toBe(255);
+    expect(b.config.vrrpInstances[0]?.unicastTtl).toBeNull();
   });
 
   it('BOOL keywords accept keepalived words and bare form', () => {

@@ -78,7 +78,7 @@ export function instance(overrides: Partial<VrrpInstance> = {}): VrrpInstance {
     unicastSrcIp: null,
     mcastDstIp: null,
     unicastPeers: [],
-    unicastTtl: 255,
+    unicastTtl: null,
     unicastFaultNoPeer: false,
     checkUnicastSrc: false,
     trackSrcIp: false,

@@ -131,6 +131,23 @@ describe.skipIf(!canRunNetnsTests)('advert transport between two namespaces', ()
     expect(await strict.nth(0, 300)).toBeUndefined();
   });
 
+  it('unicast without unicast_ttl: IPv4 TTL 255, IPv6 the kernel hop limit (keepalived 2.2.7 sends hlim 64)', async () => {
+    // Give the sender a non-default interface hop limit so the kernel default is distinguishable from 255/64 constants.
+    lab.exec(lab.a.ns, 'sysctl', ['-qw', 'net.ipv6.conf.veth0.hop_limit=77']);
+    try {
+      const [tx6] = openIn(lab.a.ns, { family: 6, interfaceName: 'veth0', sourceAddress: lab.a.ipv6, unicastPeers: [lab.b.ipv6] });
+      const [, inbox6] = openIn(lab.b.ns, { family: 6, interfaceName: 'veth0', sourceAddress: lab.b.ipv6, unicastPeers: [lab.a.ipv6] });
+      await tx6.sendTo(Buffer.alloc(20, 3), lab.b.ipv6);
+      expect((await inbox6.nth(0))?.ttl).toBe(77);
+    } finally {
+      lab.exec(lab.a.ns, 'sysctl', ['-qw', 'net.ipv6.conf.veth0.hop_limit=64']);
+    }
+    const [tx4] = openIn(lab.a.ns, { family: 4, interfaceName: 'veth0', sourceAddress: lab.a.ipv4, unicastPeers: [lab.b.ipv4] });
+    const [, inbox4] = openIn(lab.b.ns, { family: 4, interfaceName: 'veth0', sourceAddress: lab.b.ipv4, unicastPeers: [lab.a.ipv4] });
+    await tx4.sendTo(Buffer.alloc(20, 3), lab.b.ipv4);
+    expect((await inbox4.nth(0))?.ttl).toBe(255);
+  });
+
   it('defaults the source to the interface address (IPv4) / link-local (IPv6); unicast needs no interface', async () => {
     const [tx4] = openIn(lab.a.ns, { family: 4, interfaceName: 'veth0' });
     const [, inbox4] = openIn(lab.b.ns, { family: 4, interfaceName: 'veth0' });
