@@ -13,6 +13,7 @@ import { basename, dirname } from 'node:path';
 import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../config/model.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { ScriptCredentials } from '../io/notify/index.js';
+import type { CheckObservation } from './check-stats.js';
 import { afterAttempt, INITIAL_PROGRESS, type CheckerProgress } from './checker-progress.js';
 import { computeDesiredTable, type DesiredTable } from './desired-table.js';
 import { fmtRs, fmtTrio, fmtVs } from './format.js';
@@ -67,6 +68,8 @@ export interface EngineOptions {
   readonly onEffects: (effects: readonly PoolEffect[]) => void;
   /** The desired table, at start and whenever it changes. */
   readonly onTable: (table: DesiredTable) => void;
+  /** Every finished check attempt (result and duration), for metrics. */
+  readonly onCheck?: (observation: CheckObservation) => void;
   /** Checker log lines (success/failure of a check). */
   readonly onLog?: (level: 'info' | 'warn' | 'debug', message: string) => void;
   readonly probeFactory?: (ctx: ProbeContext) => Probe | null;
@@ -264,6 +267,7 @@ export class CheckerEngine {
     }
     const ac = new AbortController();
     r.abort = ac;
+    const startedUs = this.opts.clock.nowUs();
     let outcome: ProbeOutcome;
     try {
       outcome = await r.probe(ac.signal);
@@ -274,6 +278,15 @@ export class CheckerEngine {
     if (this.stopped) return;
     r.attempts++;
     r.lastOutcome = outcome;
+    this.opts.onCheck?.({
+      id: `${rsId(r.vsIndex, r.rsIndex)}/${r.checkerIndex}`,
+      kind: r.checker.kind,
+      virtualServer: fmtVs(r.vs),
+      realServer: fmtRs(r.rs, r.vs),
+      ok: outcome.ok,
+      durationUs: this.opts.clock.nowUs() - startedUs,
+      atWallMs: Date.now(),
+    });
     this.conclude(r, outcome);
   }
 

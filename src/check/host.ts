@@ -72,6 +72,11 @@ export interface CheckerHost {
   snapshot(): Promise<CheckerSnapshot>;
   /** Workers started so far (1 + restarts). */
   readonly generation: number;
+  /**
+   * Debugging aid (`keepalived-ts ctl debug-crash-checker`): asks the worker to die of an uncaught
+   * exception, so the supervisor restarts it. false when no worker is running.
+   */
+  debugCrash(): boolean;
 }
 
 export class CheckerHostError extends Error {
@@ -198,6 +203,7 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
         log.info(`Health checkers started (IPVS: ${m.ipvs === 'kernel' ? 'kernel' : 'in memory only'})`);
         break;
       case 'table':
+      case 'stats':
         break;
     }
     emit(m);
@@ -275,6 +281,12 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
       const r = await query('snapshot');
       if ('snapshot' in r) return r.snapshot;
       throw new CheckerHostError('KTS_CHECKER_STOPPED', 'unexpected reply to a snapshot query');
+    },
+    debugCrash() {
+      if (worker === undefined || stopping) return false;
+      log.warn('debug-crash-checker: asking the checker worker to crash (debugging aid)');
+      worker.postMessage({ v: 1, type: 'debug-crash' });
+      return true;
     },
     reload(newConfig) {
       config = newConfig;

@@ -77,6 +77,8 @@ export class IpvsSync {
   constructor(
     readonly backend: IpvsBackend,
     private readonly log: (level: 'info' | 'warn' | 'error' | 'debug', message: string) => void,
+    /** Called for each refused operation (`dump`: the backend's table could not be read), for metrics. */
+    private readonly onError?: (op: IpvsOp['op'] | 'dump') => void,
   ) {}
 
   /** Queue a desired table; resolves when it (or a newer one) has been applied. */
@@ -114,6 +116,7 @@ export class IpvsSync {
         current = await this.backend.dump();
       } catch (err) {
         this.log('error', `IPVS: cannot read the kernel table: ${String(err)}`);
+        this.onError?.('dump');
         continue;
       }
       const now = ownedKeysOf(desired);
@@ -138,6 +141,7 @@ export class IpvsSync {
         this.log('debug', `IPVS: ${describeOp(op)}`);
       } catch (err) {
         this.opsFailed++;
+        this.onError?.(op.op);
         this.log('error', `IPVS: ${describeOp(op)} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }

@@ -4,8 +4,9 @@
  * is dropped and reported, never trusted. Both directions carry plain data only (structured clone).
  *
  *   main → worker : start {config, options} · reload {config} · query {id, what: dump|snapshot} · stop {keepIpvs}
+ *                   · debug-crash (debugging aid: the worker throws an uncaught exception)
  *   worker → main : ready {ipvs} · log {level, message} · effect {script|fifo} · table {services, dests}
- *                   · reply {id, dump | snapshot} · stopped
+ *                   · reply {id, dump | snapshot} · stats {CheckerStats, about once a second} · stopped
  *
  * The configuration inside `start` is checked at the level the worker relies on (virtual
  * servers / groups / global_defs present with the right container types); its contents come from
@@ -13,6 +14,7 @@
  */
 import type { KeepalivedConfig } from '../config/model.js';
 import type { IpvsServiceEntry } from '../io/netlink/ipvs-types.js';
+import { CHECK_DURATION_BUCKETS_S, IPVS_OPS, type CheckerStats, type IpvsOpName } from './check-stats.js';
 import type { CheckerStatus } from './engine.js';
 import type { PoolSnapshot } from './pool.js';
 
@@ -31,7 +33,9 @@ export type MainToWorker =
   | { readonly v: 1; readonly type: 'start'; readonly config: KeepalivedConfig; readonly options: WorkerStartOptions }
   | { readonly v: 1; readonly type: 'query'; readonly id: number; readonly what: 'dump' | 'snapshot' }
   | { readonly v: 1; readonly type: 'reload'; readonly config: KeepalivedConfig }
-  | { readonly v: 1; readonly type: 'stop'; readonly keepIpvs: boolean };
+  | { readonly v: 1; readonly type: 'stop'; readonly keepIpvs: boolean }
+  /** Debugging aid (`keepalived-ts ctl debug-crash-checker`): the worker crashes for real. */
+  | { readonly v: 1; readonly type: 'debug-crash' };
 
 export type WireEffect =
   | {
@@ -61,6 +65,7 @@ export type WorkerToMain =
   | { readonly v: 1; readonly type: 'table'; readonly services: number; readonly dests: number }
   | { readonly v: 1; readonly type: 'reply'; readonly id: number; readonly dump: string }
   | { readonly v: 1; readonly type: 'reply'; readonly id: number; readonly snapshot: CheckerSnapshot }
+  | { readonly v: 1; readonly type: 'stats'; readonly stats: CheckerStats }
   | { readonly v: 1; readonly type: 'stopped' };
 
 // ---- guards -------------------------------------------------------------------------------------
@@ -172,6 +177,53 @@ export function isCheckerSnapshot(x: unknown): x is CheckerSnapshot {
   );
 }
 
+const isCount = (x: unknown): x is number => isNum(x) && x >= 0 && Number.isInteger(x);
+const isIpvsOp = (x: unknown): x is IpvsOpName => (IPVS_OPS as readonly unknown[]).includes(x);
+
+function isCheckStatsEntry(x: unknown): x is unknown {
+  return (
+    isRec(x) &&
+    isStr(x['id']) &&
+    isStr(x['kind']) &&
+    isStr(x['virtualServer']) &&
+    isStr(x['realServer']) &&
+    isCount(x['successes']) &&
+    isCount(x['failures']) &&
+    isBool(x['lastOk']) &&
+    isNum(x['lastDurationUs']) &&
+    x['lastDurationUs'] >= 0 &&
+    isNum(x['lastAtWallMs'])
+  );
+}
+
+function isDurationStats(x: unknown): x is unknown {
+  return (
+    isRec(x) &&
+    isStr(x['kind']) &&
+    isArrOf(x['bucketCounts'], isCount) &&
+    x['bucketCounts'].length === CHECK_DURATION_BUCKETS_S.length + 1 &&
+    isNum(x['sumS']) &&
+    x['sumS'] >= 0 &&
+    isCount(x['count'])
+  );
+}
+
+function isRsState(x: unknown): x is unknown {
+  return isRec(x) && isStr(x['virtualServer']) && isStr(x['realServer']) && isBool(x['alive']) && isNum(x['weight']);
+}
+
+/** The payload of a `stats` message (counts are non-negative integers, histograms have the agreed bucket count). */
+export function isCheckerStats(x: unknown): x is CheckerStats {
+  return (
+    isRec(x) &&
+    isArrOf(x['checks'], isCheckStatsEntry) &&
+    isArrOf(x['durations'], isDurationStats) &&
+    isArrOf(x['ipvsErrors'], (e: unknown): e is unknown => isRec(e) && isIpvsOp(e['op']) && isCount(e['count'])) &&
+    isArrOf(x['rsTransitions'], (e: unknown): e is unknown => isRec(e) && isStr(e['virtualServer']) && isStr(e['realServer']) && isCount(e['up']) && isCount(e['down'])) &&
+    (x['realServers'] === null || isArrOf(x['realServers'], isRsState))
+  );
+}
+
 /** Validates a message arriving in the worker; null = reject. */
 export function parseMainToWorker(x: unknown): MainToWorker | null {
   if (!isRec(x) || x['v'] !== CHECKER_PROTOCOL_VERSION) return null;
@@ -184,6 +236,8 @@ export function parseMainToWorker(x: unknown): MainToWorker | null {
       return isConfig(x['config']) ? { v: 1, type: 'reload', config: x['config'] } : null;
     case 'stop':
       return isBool(x['keepIpvs']) ? { v: 1, type: 'stop', keepIpvs: x['keepIpvs'] } : null;
+    case 'debug-crash':
+      return { v: 1, type: 'debug-crash' };
     default:
       return null;
   }
@@ -207,6 +261,8 @@ export function parseWorkerToMain(x: unknown): WorkerToMain | null {
       if (isStr(x['dump'])) return { v: 1, type: 'reply', id, dump: x['dump'] };
       return isCheckerSnapshot(x['snapshot']) ? { v: 1, type: 'reply', id, snapshot: x['snapshot'] } : null;
     }
+    case 'stats':
+      return isCheckerStats(x['stats']) ? { v: 1, type: 'stats', stats: x['stats'] } : null;
     case 'stopped':
       return { v: 1, type: 'stopped' };
     default:

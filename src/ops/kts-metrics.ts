@@ -10,6 +10,7 @@
  * FSM's short reason text, which is a fixed vocabulary.
  */
 
+import { CHECK_DURATION_BUCKETS_S } from '../check/check-stats.js';
 import { DROP_CODES, type DropCode } from '../vrrp/packet/drop-reason.js';
 import { MetricsRegistry, type Counter, type Gauge, type Histogram } from './metrics.js';
 import { SPLIT_BRAIN_KINDS, type SplitBrainEvent } from './split-brain.js';
@@ -39,6 +40,8 @@ export interface KtsMetrics {
   readonly checkerDuration: Histogram<'checker'>;
   readonly realServerUp: Gauge<'virtual_server' | 'real_server'>;
   readonly realServerWeight: Gauge<'virtual_server' | 'real_server'>;
+  readonly realServerTransitions: Counter<'virtual_server' | 'real_server' | 'to'>;
+  readonly checkerWorkerRestarts: Counter;
   readonly ipvsReconcileErrors: Counter<'op'>;
 }
 
@@ -99,7 +102,7 @@ export function createKtsMetrics(version: string, registry = new MetricsRegistry
       name: 'keepalived_ts_checker_duration_seconds',
       help: 'Health-check duration by checker type.',
       labelNames: ['checker'],
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      buckets: CHECK_DURATION_BUCKETS_S,
     }),
     realServerUp: registry.gauge({
       name: 'keepalived_ts_real_server_up',
@@ -110,6 +113,15 @@ export function createKtsMetrics(version: string, registry = new MetricsRegistry
       name: 'keepalived_ts_real_server_weight',
       help: 'Current IPVS weight of the real server.',
       labelNames: ['virtual_server', 'real_server'],
+    }),
+    realServerTransitions: registry.counter({
+      name: 'keepalived_ts_real_server_transitions_total',
+      help: 'Real server state changes decided by the health checkers, by new state (up|down).',
+      labelNames: ['virtual_server', 'real_server', 'to'],
+    }),
+    checkerWorkerRestarts: registry.counter({
+      name: 'keepalived_ts_checker_worker_restarts_total',
+      help: 'Times the health-checker worker thread exited unexpectedly and was restarted.',
     }),
     ipvsReconcileErrors: registry.counter({
       name: 'keepalived_ts_ipvs_reconcile_errors_total',

@@ -236,6 +236,24 @@ export class Histogram<L extends string = never> extends Metric<L, HistogramSamp
     s.count += 1;
   }
 
+  /**
+   * Adds observations aggregated elsewhere (another thread): `bucketCounts[i]` observations fell in
+   * bucket i (non-cumulative; one more entry than `buckets`, the last being +Inf), summing to `sum`.
+   */
+  observeAggregate(labels: Labels<L> | undefined, bucketCounts: readonly number[], sum: number): void {
+    if (bucketCounts.length !== this.buckets.length + 1 || bucketCounts.some((c) => !(c >= 0) || !Number.isInteger(c)) || Number.isNaN(sum)) {
+      throw new MetricsError('KTS_METRICS_VALUE', `${this.name}: aggregate needs ${this.buckets.length + 1} non-negative integer bucket counts`);
+    }
+    const s = this.sample(labels);
+    let running = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      running += bucketCounts[i] ?? 0;
+      s.counts[i] = (s.counts[i] ?? 0) + running;
+    }
+    s.sum += sum;
+    s.count += running + (bucketCounts[this.buckets.length] ?? 0);
+  }
+
   /** Count and sum of one label combination (undefined when never observed). */
   get(labels?: Labels<L>): { readonly count: number; readonly sum: number } | undefined {
     const s = this.samples.get(this.key(labels).key)?.sample;

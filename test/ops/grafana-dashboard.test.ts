@@ -25,7 +25,8 @@ describe('sample Grafana dashboard', () => {
   for (const metric of [
     m.info, m.vrrpState, m.vrrpStateOneHot, m.vrrpPriority, m.vrrpBasePriority, m.vrrpTransitions, m.vrrpAdvertsSent,
     m.vrrpAdvertsReceived, m.vrrpAdvertsDropped, m.vrrpGarpSent, m.vrrpSplitBrainActive, m.vrrpSplitBrainDetected,
-    m.checkerResults, m.checkerDuration, m.realServerUp, m.realServerWeight, m.ipvsReconcileErrors,
+    m.checkerResults, m.checkerDuration, m.realServerUp, m.realServerWeight, m.realServerTransitions, m.checkerWorkerRestarts,
+    m.ipvsReconcileErrors,
   ]) {
     const labels = [...metric.labelNames, 'job', 'instance'];
     known.set(metric.name, labels);

@@ -4,6 +4,9 @@
  * log line), and forwards logs / notify effects / table changes to the main thread. Answers
  * `query` with a dump or a snapshot; `stop` ends the engine, removes our IPVS entries unless told
  * to keep them, and answers `stopped`. Messages that fail validation are reported and ignored.
+ * Every check result, IPVS failure and real server change is aggregated (`check-stats.ts`) and
+ * sent as one `stats` message per second. `debug-crash` (a debugging aid) makes the thread die of
+ * an uncaught exception, so the host's supervisor can be exercised from outside.
  *
  * Takes a port (worker_threads parentPort or one end of a MessageChannel) so it also runs in-process.
  */
@@ -12,6 +15,7 @@ import type { KeepalivedConfig } from '../../config/model.js';
 import { createRealClock } from '../../core/clock.js';
 import { IpvsClient } from '../../io/netlink/ipvs-client.js';
 import { resolveScriptUser } from '../../io/notify/index.js';
+import { CheckStatsAggregator, realServerTable } from '../check-stats.js';
 import { formatCheckerDump } from '../dump.js';
 import { CheckerEngine } from '../engine.js';
 import { IpvsSync, kernelBackend, memoryBackend, type IpvsBackend } from '../ipvs-sync.js';
@@ -28,7 +32,12 @@ export interface WorkerPort {
 export interface RuntimeDeps {
   /** Opens the kernel backend; default IpvsClient.open(). Rejects when the kernel has no IPVS. */
   readonly openKernel?: () => Promise<IpvsBackend>;
+  /** How often aggregated `stats` are sent; default 1000 ms. */
+  readonly statsIntervalMs?: number;
 }
+
+/** Default period of the `stats` message. */
+export const STATS_INTERVAL_MS = 1000;
 
 export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void {
   let engine: CheckerEngine | undefined;
@@ -37,6 +46,16 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
   let stopping = false;
   const post = (m: WorkerToMain): void => port.postMessage(m);
   const log = (level: LogLevel, message: string): void => post({ v: 1, type: 'log', level, message });
+  const stats = new CheckStatsAggregator();
+  let statsTimer: NodeJS.Timeout | undefined;
+  const flushStats = (): void => {
+    const s = stats.flush();
+    if (s !== null) post({ v: 1, type: 'stats', stats: s });
+  };
+  /** Feeds the current real server table to the aggregator (after every pool change). */
+  const noteRealServers = (): void => {
+    if (engine !== undefined && config !== undefined) stats.setRealServers(realServerTable(config.virtualServers, engine.poolSnapshot()));
+  };
 
   const forward = (fx: readonly PoolEffect[]): void => {
     for (const e of fx) {
@@ -60,7 +79,11 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
       config: cfg,
       clock: createRealClock(),
       ...(bootstrapDelayUs !== null ? { bootstrapDelayUs } : {}),
-      onEffects: forward,
+      onEffects: (fx) => {
+        forward(fx);
+        noteRealServers();
+      },
+      onCheck: (o) => stats.recordCheck(o),
       isLocalAddress: localAddressLookup(),
       credentialsFor: (user, group) => {
         try {
@@ -93,12 +116,15 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
         log('warn', `IPVS: Can't initialize ipvs: ${err instanceof Error ? err.message : String(err)} - health checkers keep running, the IPVS table is kept in memory only`);
       }
     }
-    const s = new IpvsSync(backend, log);
+    const s = new IpvsSync(backend, log, (op) => stats.recordIpvsError(op));
     sync = s;
     const e = makeEngine(m.config, s);
     engine = e;
     e.start();
+    noteRealServers();
     post({ v: 1, type: 'ready', ipvs: backend.kind });
+    statsTimer = setInterval(flushStats, deps.statsIntervalMs ?? STATS_INTERVAL_MS);
+    statsTimer.unref();
   };
 
   /** SIGHUP: a new engine for the new configuration, starting from the old one's state. */
@@ -111,13 +137,17 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
     const e = makeEngine(newConfig, sync);
     engine = e;
     e.start(previous);
+    stats.retainOnly(realServerTable(newConfig.virtualServers, e.poolSnapshot()));
+    noteRealServers();
     log('info', 'Health checkers reloaded');
   };
 
   const stop = async (keepIpvs: boolean): Promise<void> => {
     if (stopping) return;
     stopping = true;
+    clearInterval(statsTimer);
     if (engine !== undefined) forward(engine.stop());
+    flushStats();
     if (sync !== undefined) {
       if (!keepIpvs) await sync.teardown();
       sync.backend.close();
@@ -146,6 +176,12 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
         return;
       case 'reload':
         if (!stopping) reload(m.config);
+        return;
+      case 'debug-crash':
+        log('error', 'checker worker: debug-crash requested - throwing an uncaught exception on purpose');
+        setImmediate(() => {
+          throw new Error('debug-crash-checker: deliberate checker worker crash (debugging aid)');
+        });
         return;
     }
   };
