@@ -30,8 +30,10 @@ import { openAdvertTransport } from '../io/vrrp-socket/index.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { createRealClock } from './clock.js';
 import type { Clock } from './clock.js';
-import { createRootLog, DEBUG_CATEGORIES } from './log.js';
-import type { DebugCategory, RootLog } from './log.js';
+import { createRootLog, daemonLogOptions } from './log.js';
+import type { RootLog } from './log.js';
+import { debugCategoriesFromEnvValue } from './debug-categories.js';
+import { stdoutIsJournal } from './syslog.js';
 import { removePidFile, writePidFile } from './pidfile.js';
 import { dataDumpPath, installSignalHandlers, statsDumpPath } from './signals.js';
 import { InstanceDriver } from './instance.js';
@@ -71,15 +73,26 @@ export const DaemonExit = { OK: 0, FATAL: 1, CONFIG: 2 } as const;
 /** How often real server gauges are refreshed from the checker snapshot (with --metrics). */
 const REAL_SERVER_POLL_MS = 2000;
 
-/** keepalived's default log file for `-g` without a name. */
-const DEFAULT_LOG_FILE = '/tmp/keepalived.log';
-
-/** Debug categories from `KTS_DEBUG=packet,fsm,…` (or `all`); keepalived has no CLI flag for ours. */
-function debugCategoriesFromEnv(): DebugCategory[] {
-  const v = process.env['KTS_DEBUG'];
-  if (v === undefined || v === '') return [];
-  if (v === 'all') return [...DEBUG_CATEGORIES];
-  return DEBUG_CATEGORIES.filter((c) => v.split(',').includes(c));
+/**
+ * The root logger from the logging flags (outputs decided by log.ts `daemonLogOptions`): debug categories
+ * from --debug-categories, else `KTS_DEBUG=packet,fsm,…|all`; `KTS_SYSLOG_SOCKET` (internal, tests)
+ * replaces /dev/log.
+ */
+function createDaemonLog(opts: DaemonOptions): RootLog {
+  const env = process.env;
+  return createRootLog(
+    daemonLogOptions({
+      logConsole: opts.logConsole,
+      logDetail: opts.logDetail,
+      logFile: opts.logFile,
+      noSyslog: opts.noSyslog,
+      logFacility: opts.logFacility,
+      debug: opts.debugCategories ?? debugCategoriesFromEnvValue(env['KTS_DEBUG']),
+      stdoutIsTty: process.stdout.isTTY === true,
+      stdoutIsJournal: stdoutIsJournal(env),
+      ...(env['KTS_SYSLOG_SOCKET'] !== undefined ? { syslogSocket: env['KTS_SYSLOG_SOCKET'] } : {}),
+    }),
+  );
 }
 
 export interface DaemonHooks {
@@ -91,14 +104,7 @@ export interface DaemonHooks {
 
 /** Runs the daemon until SIGTERM/SIGINT (or `Daemon.requestStop()`); resolves with the exit code. */
 export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): Promise<number> {
-  const root =
-    hooks.log ??
-    createRootLog({
-      ...(opts.logConsole ? { format: 'text' as const } : {}),
-      ...(opts.logFile !== null && !opts.logConsole ? { file: opts.logFile === '' ? DEFAULT_LOG_FILE : opts.logFile, format: 'text' as const } : {}),
-      detail: opts.logDetail,
-      debug: debugCategoriesFromEnv(),
-    });
+  const root = hooks.log ?? createDaemonLog(opts);
   const core = root.component('core');
   core.info(`Starting Keepalived-ts v${DAEMON_VERSION}`);
   if (opts.namespace !== null) core.warn(`--namespace ${opts.namespace} is not supported by keepalived-ts; running in the current namespace`);
