@@ -49,6 +49,15 @@ export async function run(args: readonly string[], io: CliIo = processIo): Promi
         stderr: (t) => io.stderr(t),
       });
     }
+    case 'ctl': {
+      const { runCtlCommand } = await import('../ops/ctl-command.js');
+      return runCtlCommand({
+        cmd: cmd.cmd,
+        ...(cmd.socketPath !== null ? { socketPath: cmd.socketPath } : {}),
+        stdout: (t) => io.stdout(t),
+        stderr: (t) => io.stderr(t),
+      });
+    }
     case 'genhash':
       io.stderr('keepalived-ts: genhash mode (-T) is not supported\n');
       return 1;
