@@ -9,6 +9,7 @@
  *   SIGHUP          reload: re-read; on failure keep the running config; instances matched by
  *                   (VRID, family, interface, unicast/multicast) keep their state, VIP diffs applied live
  *   SIGUSR1/SIGUSR2 $TMPDIR/keepalived.data (+ keepalived_check.data), $TMPDIR/keepalived.stats
+ *   SIGRTMIN+2      $TMPDIR/keepalived.json (keepalived's JSON layout); SIGRTMAX-1 stats dump + clear
  *
  * Startup removes configured VIPs left over from a previous run (the FSM's start effect). Link changes
  * drive FAULT; a VIP deleted by someone else while MASTER is re-added. Resolves with the exit code.
@@ -35,7 +36,7 @@ import type { RootLog } from './log.js';
 import { debugCategoriesFromEnvValue } from './debug-categories.js';
 import { stdoutIsJournal } from './syslog.js';
 import { removePidFile, writePidFile } from './pidfile.js';
-import { dataDumpPath, installSignalHandlers, statsDumpPath } from './signals.js';
+import { dataDumpPath, installSignalHandlers, jsonDumpPath, statsDumpPath } from './signals.js';
 import { InstanceDriver } from './instance.js';
 import { primaryAddress, resolveInstance, withSourceAddress, withSyncGroup } from './instance-config.js';
 import { SyncGroupDriver } from './sync-group.js';
@@ -43,6 +44,7 @@ import { planReload } from './reload.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
+import { buildKeepalivedJson, formatKeepalivedJson, writeJsonDump } from './json-dump.js';
 import { Trackers } from './trackers.js';
 import { startCheckerHost } from '../check/index.js';
 import type { CheckerHost } from '../check/index.js';
@@ -136,6 +138,9 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
     reload: () => daemon.requestReload(),
     dumpData: () => daemon.dumpData(),
     dumpStats: () => daemon.dumpStats(),
+    dumpJson: () => daemon.dumpJson(),
+    clearStats: () => daemon.clearStats(),
+    realtimeUnavailable: (err) => core.warn({ err }, `JSON / STATS_CLEAR signals not handled: ${err.message}`),
   });
   let code: number = DaemonExit.OK;
   try {
@@ -368,6 +373,33 @@ export class Daemon {
         })
         .catch((err: unknown) => this.core.error({ err }, 'checker dump failed'));
     }
+  }
+
+  /** `--signum=JSON`: $TMPDIR/keepalived.json in keepalived 2.2.7's layout; nothing without VRRP instances. */
+  dumpJson(): void {
+    const drivers = this.instances;
+    if (drivers.length === 0) return;
+    this.core.info(`Printing VRRP as json for process(${process.pid}) on signal`);
+    const configured = new Map((this.config?.instances ?? []).map((e) => [e.instance.name, e.instance] as const));
+    const doc = buildKeepalivedJson(
+      drivers.map((d) => ({ view: d, configured: configured.get(d.name) })),
+      {
+        nowUs: this.clock.nowUs(),
+        nowWallMs: Date.now(),
+        startedAtWallMs: this.startedAtWallMs,
+        ...(this.config !== undefined ? { globalDefs: this.config.config.globalDefs, vrrpScripts: this.config.config.vrrpScripts } : {}),
+      },
+    );
+    const path = jsonDumpPath();
+    const err = writeJsonDump(path, formatKeepalivedJson(doc));
+    if (err !== undefined) this.core.error(`cannot write ${path}: ${err}`);
+  }
+
+  /** `--signum=STATS_CLEAR`: the stats dump, then every instance's counters zeroed (keepalived's order). */
+  clearStats(): void {
+    this.core.info(`Printing and clearing VRRP stats for process(${process.pid}) on signal`);
+    this.dumpStats();
+    for (const d of this.instances) d.clearStats();
   }
 
   dumpStats(): void {

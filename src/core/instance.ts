@@ -151,6 +151,15 @@ export class InstanceDriver {
     return this.lastTransitionRec;
   }
 
+  /** `--signum=STATS_CLEAR`: zeroes every counter in place (keepalived clears its vrrp_stats). */
+  clearStats(): void {
+    const st = this.stats;
+    st.advertsReceived = st.advertsSent = st.becameMaster = st.releasedMaster = 0;
+    st.priorityZeroReceived = st.priorityZeroSent = st.otherVrid = st.sendErrors = st.vipsReadded = 0;
+    for (const k of Object.keys(st.drops)) delete st.drops[k];
+    for (const k of Object.keys(st.warnings)) delete st.warnings[k];
+  }
+
   /** Resolves once every effect queued so far has run. */
   idle(): Promise<void> {
     return this.queue;

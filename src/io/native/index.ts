@@ -5,7 +5,8 @@
  * The addon covers only what Node.js and the raw-socket package cannot do: AF_PACKET frame send
  * (gratuitous ARP / unsolicited NA), an IPv6 raw socket read with recvmsg() ancillary data (hop
  * limit, destination, ifindex), a libuv readability poller and AF_UNIX datagrams (sd_notify's
- * NOTIFY_SOCKET; Node.js has no unix datagram sockets). Everything else stays in TypeScript.
+ * NOTIFY_SOCKET; Node.js has no unix datagram sockets) and real-time signal handlers feeding a
+ * self-pipe (Node.js cannot listen to SIGRTMIN+n; see ./rt-signals.ts). Everything else stays in TypeScript.
  * Loading is lazy: importing this module never fails; `loadNative()` throws `KTS_NATIVE_MISSING`
  * with the build command if the binary is absent.
  */
@@ -54,6 +55,14 @@ export interface KtsNative {
   unixDgramBind(path: string): number;
   /** Reads one datagram into `buffer`: its length, or undefined when none is queued. */
   unixDgramRecv(fd: number, buffer: Uint8Array): number | undefined;
+  /**
+   * Installs a sigaction() handler for each real-time signal (SIGRTMIN..SIGRTMAX, else RangeError
+   * KTS_NATIVE_ARG) that writes the signal number as one byte to a self-pipe; returns the pipe's
+   * non-blocking read end (the same fd on every call; never close it).
+   */
+  rtSignalsOpen(signals: readonly number[]): number;
+  /** Sets the signals to SIG_IGN (their default action would terminate the process). */
+  rtSignalsIgnore(signals: readonly number[]): void;
 }
 
 /** Error thrown by the addon: `code` is the errno name (EPERM, ENODEV, …), `syscall` the call. */

@@ -16,6 +16,11 @@
  *    the namespace they were created in.
  *  - AF_UNIX datagram send / bind / receive (Node.js has no unix datagram sockets): systemd's
  *    NOTIFY_SOCKET (sd_notify READY=1 ...), including Linux abstract names written "@name".
+ *  - Real-time signal handlers (keepalived's JSON = SIGRTMIN+2, STATS_CLEAR = SIGRTMAX-1): Node.js
+ *    can only listen to named signals (process.on('SIGUSR1')), and the default action of a real-time
+ *    signal terminates the process, so `kill -36` would kill the daemon. sigaction() handlers here
+ *    write the signal number to a self-pipe (write(2) is async-signal-safe); JavaScript reads the
+ *    pipe's read end on the event loop.
  *
  * Everything is synchronous and non-blocking (sockets are O_NONBLOCK); errors throw an Error whose
  * `code` is the errno name (EPERM, ENODEV, ...) and whose `syscall` names the failing call.
@@ -24,6 +29,8 @@
 #include <uv.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -540,6 +547,94 @@ static napi_value poll_ref(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- real-time signals: rtSignalsOpen(signals[]) -> read fd; rtSignalsIgnore(signals[]) ---- */
+
+/* Write end of the self-pipe, -1 until rtSignalsOpen(); only ever set once (never closed, so a
+ * handler running on another thread can never write to a recycled fd). */
+static volatile sig_atomic_t rt_pipe_write_fd = -1;
+static int rt_pipe_read_fd = -1;
+
+static void rt_signal_handler(int signo) {
+  int saved = errno;
+  unsigned char byte = (unsigned char)signo;
+  int fd = rt_pipe_write_fd;
+  /* Non-blocking: if JavaScript stopped reading and the pipe is full, the signal is dropped. */
+  if (fd >= 0) {
+    ssize_t rc = write(fd, &byte, 1);
+    (void)rc;
+  }
+  errno = saved;
+}
+
+/* Reads a JS array of signal numbers, each within SIGRTMIN..SIGRTMAX. */
+static int get_rt_signals(napi_env env, napi_value arr, int *out, uint32_t max, uint32_t *count) {
+  bool is_array = false;
+  napi_is_array(env, arr, &is_array);
+  if (!is_array) {
+    napi_throw_type_error(env, "KTS_NATIVE_ARG", "expected an array of signal numbers");
+    return -1;
+  }
+  uint32_t n;
+  if (napi_get_array_length(env, arr, &n) != napi_ok || n > max) {
+    napi_throw_type_error(env, "KTS_NATIVE_ARG", "too many signals");
+    return -1;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    int32_t sig;
+    if (napi_get_element(env, arr, i, &v) != napi_ok || get_i32(env, v, &sig)) return -1;
+    if (sig < SIGRTMIN || sig > SIGRTMAX) {
+      napi_throw_range_error(env, "KTS_NATIVE_ARG", "not a real-time signal number (SIGRTMIN..SIGRTMAX)");
+      return -1;
+    }
+    out[i] = sig;
+  }
+  *count = n;
+  return 0;
+}
+
+/*
+ * rtSignalsOpen(signals): installs the self-pipe handler for each real-time signal and returns the
+ * pipe's non-blocking read end (the same fd on every call; one byte = one signal number).
+ */
+static napi_value rt_signals_open(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int sigs[64];
+  uint32_t n;
+  if (get_args(env, info, 1, argv) || get_rt_signals(env, argv[0], sigs, 64, &n)) return NULL;
+  if (rt_pipe_read_fd < 0) {
+    int fds[2];
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) return throw_errno(env, "pipe2", errno);
+    rt_pipe_read_fd = fds[0];
+    rt_pipe_write_fd = fds[1];
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = rt_signal_handler;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(sigs[i], &sa, NULL) < 0) return throw_errno(env, "sigaction", errno);
+  }
+  return make_i32(env, rt_pipe_read_fd);
+}
+
+/* rtSignalsIgnore(signals): SIG_IGN for each (not SIG_DFL, whose action would terminate the process). */
+static napi_value rt_signals_ignore(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int sigs[64];
+  uint32_t n;
+  if (get_args(env, info, 1, argv) || get_rt_signals(env, argv[0], sigs, 64, &n)) return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(sigs[i], &sa, NULL) < 0) return throw_errno(env, "sigaction", errno);
+  }
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"packetOpen", NULL, packet_open, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -559,6 +654,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"unixDgramSend", NULL, unix_dgram_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unixDgramBind", NULL, unix_dgram_bind, NULL, NULL, NULL, napi_enumerable, NULL},
       {"unixDgramRecv", NULL, unix_dgram_recv, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rtSignalsOpen", NULL, rt_signals_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rtSignalsIgnore", NULL, rt_signals_ignore, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;
