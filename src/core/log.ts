@@ -9,7 +9,8 @@
  *     `instance` binding of the child logger.
  *   - `-g FILE`: the same text lines appended to FILE.
  *   - syslog (syslog.ts): the text lines as datagrams to /dev/log, facility daemon or `-S`'s LOG_LOCALn.
- *   - `-D/--log-detail` adds the record's extra fields (`key=value`) to text lines and enables `detail`.
+ *   - `-D/--log-detail` adds the record's extra fields (`key=value`) to stdout/file text lines (not to syslog,
+ *     whose lines stay keepalived's exact text) and enables `detail`.
  *
  * Which outputs the daemon turns on (`daemonLogOptions`), keepalived 2.2.7 being the reference (it always
  * logs to syslog unless -G; -l adds the console; -g adds a file):
@@ -218,7 +219,9 @@ export function createRootLog(opts: LogOptions = {}): RootLog {
           ...(opts.syslog.socketPath !== undefined ? { socketPath: opts.syslog.socketPath } : {}),
           ...(opts.syslog.send !== undefined ? { send: opts.syslog.send } : {}),
           ...(opts.syslog.now !== undefined ? { now: opts.syslog.now } : {}),
-          format: (rec) => formatTextLine(rec, pid, detail),
+          // keepalived's exact line: scrapers anchor on it (`Entering MASTER STATE$`), and RHEL-style
+          // setups run with -D by default, so the -D `[key=value]` details stay off syslog.
+          format: (rec) => formatTextLine(rec, pid, false),
           onOutage: (event) => void setImmediate(() => notice(event)).unref(),
         });
   if (syslog !== undefined) sinks.push(syslogSink(syslog));
