@@ -24,8 +24,8 @@ export const KEEPALIVED_EXIT_MISSING_PARAMETER = 2;
  */
 export function configTestExitCode(result: Pick<LoadResult, 'diagnostics' | 'includeFileError'>): number {
   if (result.includeFileError) return KEEPALIVED_EXIT_NO_CONFIG;
-  // The builder reports keepalived's abort with its exact wording ("Configuration line starting …").
-  if (result.diagnostics.some((d) => d.code === 'KTS_MISSING_PARAMETER' && d.message.startsWith('Configuration line starting ')))
+  // KTS_MISSING_WORD is only ever reported where keepalived's reader aborts (BuildContext.arg).
+  if (result.diagnostics.some((d) => d.code === 'KTS_MISSING_WORD'))
     return KEEPALIVED_EXIT_MISSING_PARAMETER;
   return exitCodeFor(result.diagnostics);
 }

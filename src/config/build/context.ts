@@ -12,6 +12,8 @@ export const BuildCodes = {
   UNKNOWN_KEYWORD: 'KTS_UNKNOWN_KEYWORD',
   NOT_SUPPORTED: 'KTS_NOT_SUPPORTED',
   MISSING_PARAMETER: 'KTS_MISSING_PARAMETER',
+  /** A word keepalived's reader requires is absent: keepalived aborts the parse and exits 2. */
+  MISSING_WORD: 'KTS_MISSING_WORD',
   MISSING_BLOCK: 'KTS_MISSING_BLOCK',
   UNEXPECTED_BLOCK: 'KTS_UNEXPECTED_BLOCK',
   UNEXPECTED_PARAMETER: 'KTS_UNEXPECTED_PARAMETER',
@@ -60,7 +62,7 @@ export class BuildContext {
     if (v === undefined) {
       this.error(
         node,
-        BuildCodes.MISSING_PARAMETER,
+        BuildCodes.MISSING_WORD,
         `Configuration line starting \`${node.keyword}\` is missing a parameter after keyword \`${index === 1 ? node.keyword : (node.args[index - 2] ?? node.keyword)}\` at word position ${index + 1}`,
       );
     }

@@ -92,7 +92,7 @@ describe('unknown and unsupported keywords', () => {
 
   it('reports a missing parameter', () => {
     const b = build('vrrp_instance VI_1 {\n  priority\n}\n');
-    expect(b.problems[0]).toMatchObject({ code: 'KTS_MISSING_PARAMETER', line: 2, keyword: 'priority', severity: 'error' });
+    expect(b.problems[0]).toMatchObject({ code: 'KTS_MISSING_WORD', line: 2, keyword: 'priority', severity: 'error' });
   });
 });
 
