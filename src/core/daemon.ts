@@ -54,8 +54,8 @@ import { DEFAULT_CONTROL_SOCKET, startControlServer } from '../ops/control-socke
 import type { ControlServer } from '../ops/control-socket.js';
 import { buildStatusDocument, instanceStatusFromFsm, virtualServerStatus } from '../ops/status-build.js';
 import type { StatusDocument } from '../ops/status-schema.js';
-import { countDrop, createKtsMetrics, forgetInstance, setRealServer, touchInstance } from '../ops/kts-metrics.js';
-import { fmtRs, fmtVs } from '../check/format.js';
+import { countDrop, createKtsMetrics, forgetInstance, touchInstance } from '../ops/kts-metrics.js';
+import { CheckerStatsSink } from '../ops/checker-metrics.js';
 import type { KtsMetrics } from '../ops/kts-metrics.js';
 import { recordVrrpStep } from '../ops/fsm-metrics.js';
 import { parseMetricsAddress, startMetricsServer } from '../ops/metrics-server.js';
@@ -71,9 +71,6 @@ export const DAEMON_VERSION = '0.1.0';
 
 /** Process exit codes (keepalived's). */
 export const DaemonExit = { OK: 0, FATAL: 1, CONFIG: 2 } as const;
-
-/** How often real server gauges are refreshed from the checker snapshot (with --metrics). */
-const REAL_SERVER_POLL_MS = 2000;
 
 /**
  * The root logger from the logging flags (outputs decided by log.ts `daemonLogOptions`): debug categories
@@ -185,7 +182,8 @@ export class Daemon {
   private readonly startedAtWallMs = Date.now();
   private lastReloadAtWallMs: number | null = null;
   private readonly observer: InstanceObserver;
-  private realServerPoll: ReturnType<typeof setInterval> | undefined;
+  /** Check results/durations from the worker's `stats` messages (metrics and status timings). */
+  private readonly checkerStats: CheckerStatsSink;
   /** Gratuitous ARP / unsolicited NA frames sent per instance name. */
   private readonly garpSent = new Map<string, number>();
 
@@ -200,6 +198,7 @@ export class Daemon {
     this.sd = ops.sd;
     this.metricsAddress = ops.metricsAddress ?? null;
     if (this.metricsAddress !== null) this.metrics = createKtsMetrics(DAEMON_VERSION);
+    this.checkerStats = new CheckerStatsSink(this.metrics);
     this.splitBrain = new SplitBrainMonitor(clock, {
       log: (lvl, msg) => this.vrrpLog[lvl === 'warning' ? 'warn' : 'info'](msg),
       ...(this.metrics !== undefined ? { metrics: this.metrics } : {}),
@@ -309,33 +308,11 @@ export class Daemon {
       lastReloadAtWallMs: this.lastReloadAtWallMs,
       instances,
       syncGroups,
-      virtualServers: vss.map((vs, i) => virtualServerStatus(vs, i, snapshot?.pool.virtualServers[i], snapshot?.checkers ?? [], time)),
-    });
-  }
-
-  /** Real server up/weight gauges from the checker snapshot (the worker reports no per-check events). */
-  private async pollRealServers(): Promise<void> {
-    const m = this.metrics;
-    const checkers = this.checkers;
-    const vss = this.config?.config.virtualServers;
-    if (m === undefined || checkers === undefined || vss === undefined) return;
-    const snap = await checkers.snapshot();
-    vss.forEach((vs, i) => {
-      const vsSnap = snap.pool.virtualServers[i];
-      vs.realServers.forEach((rs, j) => {
-        const r = vsSnap?.realServers[j];
-        setRealServer(m, fmtVs(vs), fmtRs(rs, vs), r?.alive === true, r?.alive === true ? r.effectiveWeight : 0);
-      });
+      virtualServers: vss.map((vs, i) => virtualServerStatus(vs, i, snapshot?.pool.virtualServers[i], snapshot?.checkers ?? [], time, this.checkerStats.timings())),
     });
   }
 
   private async startOps(): Promise<void> {
-    if (this.metrics !== undefined) {
-      this.realServerPoll = setInterval(() => {
-        this.pollRealServers().catch(() => undefined);
-      }, REAL_SERVER_POLL_MS);
-      this.realServerPoll.unref();
-    }
     if (this.metrics !== undefined && this.metricsAddress !== null) {
       try {
         this.metricsServer = await startMetricsServer(this.metrics.registry, this.metricsAddress);
@@ -348,7 +325,15 @@ export class Daemon {
       this.control = await startControlServer({
         path: this.opts.controlSocket ?? DEFAULT_CONTROL_SOCKET,
         group: this.opts.controlGroup ?? null,
-        handlers: { status: () => this.statusDocument() },
+        handlers: {
+          status: () => this.statusDocument(),
+          // Debugging aid (`keepalived-ts ctl debug-crash-checker`): a real crash of the checker worker thread.
+          'debug-crash-checker': () => {
+            const checkers = this.checkers;
+            if (checkers === undefined || !checkers.debugCrash()) throw new Error('no health-checker worker is running');
+            return { crashed: true, generation: checkers.generation };
+          },
+        },
       });
     } catch (err) {
       this.core.error({ err }, `control socket disabled: ${(err as Error).message}`);
@@ -633,6 +618,7 @@ export class Daemon {
   /** Starts the health-checker host (worker thread) when virtual servers are configured, or reloads it. */
   private updateCheckers(loaded: LoadResult): void {
     if (this.checkers !== undefined) {
+      this.checkerStats.configurationChanged();
       this.checkers.reload(loaded.config);
       return;
     }
@@ -642,6 +628,10 @@ export class Daemon {
         config: loaded.config,
         logger: this.root.component('check'),
         ipvs: { keepOnStop: this.opts.dontReleaseIpvs },
+        onEvent: (e) => {
+          if (e.type === 'stats') this.checkerStats.apply(e.stats, { nowUs: this.clock.nowUs(), nowWallMs: Date.now() });
+          else if (e.type === 'worker-exit') this.checkerStats.workerExited();
+        },
       });
       this.core.info(`health checkers started: ${loaded.config.virtualServers.length} virtual server(s)`);
     } catch (err) {
@@ -706,7 +696,6 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    clearInterval(this.realServerPoll);
     const control = this.control?.close().catch((err: unknown) => this.core.error({ err }, 'control socket close failed'));
     this.trackers.stop();
     const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));

@@ -1,14 +1,17 @@
 /**
  * Issue 7 fault matrix, run in parallel labs (one lab per scenario, `describe.concurrent`) so the two 60 s
  * loss windows overlap: SIGSTOP/SIGCONT of the master, 30 % random VRRP loss at 1 s and 0.1 s adverts, a full
- * VRRP partition and heal, 50 SIGHUPs under client traffic, hanging notify/track scripts.
+ * VRRP partition and heal, 50 SIGHUPs under client traffic, hanging notify/track scripts, a silent HTTP_GET
+ * target, and a real crash of the checker worker thread (`keepalived-ts ctl debug-crash-checker`).
  * Already covered elsewhere (not repeated): kill -9 and SIGTERM (failover.test.ts), link down/up and SIGHUP
  * with a new VIP (fault-reload.test.ts), VIP deleted while MASTER and SIGHUP with a bad config (reload.test.ts /
  * operations.test.ts). Every scenario checks afterwards that its namespaces are gone and that the host's own
  * addresses, macvlans and routes are unchanged.
  */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftoverNamespaces, sleep, waitFor } from '../../lab/netns.js';
+import { leftoverNamespaces, repoRoot, run, sleep, waitFor } from '../../lab/netns.js';
 import {
   assertBuilt, buildTopology, integrationSkipReason, masterDownMs, maxHoldersDuring, vipHolders, vrrpConf, waitForMaster,
 } from '../helpers.js';
@@ -170,5 +173,76 @@ describe.skipIf(integrationSkipReason() !== undefined).concurrent('fault matrix'
       startedMs = Date.now();
     });
   }, 40_000);
-  it.todo('checker worker crash → restarted, VRRP unaffected (no external seam to crash the worker thread)');
+
+  it('checker worker crash (ctl debug-crash-checker): supervisor restarts it, checks and IPVS table come back, VRRP unaffected', async () => {
+    const subnet = '10.148.0';
+    const rsPort = 18089;
+    const vip = `${subnet}.200`;
+    const rsText = `[${subnet}.100]:tcp:${rsPort}`;
+    const vs = [
+      `virtual_server ${subnet}.250 80 {`, '    delay_loop 1', '    lb_algo rr', '    lb_kind NAT', '    protocol TCP',
+      `    real_server ${subnet}.100 ${rsPort} {`, '        HTTP_GET {', '            url {', '                path /', '                status_code 200',
+      '            }', '            connect_timeout 1', '            retry 1', '            delay_before_retry 1', '        }', '    }', '}',
+    ];
+    const topo = await buildTopology('fcr', subnet);
+    try {
+      const [r1, r2] = topo.routers as [Router, Router];
+      const target = topo.client.spawn('http-target', process.execPath, ['-e',
+        `require('http').createServer((q, s) => { s.end('ok'); }).listen(${rsPort}, '${subnet}.100', () => console.log('ready'));`]);
+      await target.waitForLine(/^ready$/, 10_000);
+      // Each router dumps into its own TMPDIR (SIGUSR1 writes $TMPDIR/keepalived_check.data).
+      const tmp = (r: Router): string => {
+        const d = join(topo.lab.dir, `${r.role}-tmp`);
+        mkdirSync(d, { recursive: true });
+        return d;
+      };
+      const base = { vrid: 52, advertInt: 1, vips: [`${vip}/24`], preamble: vs };
+      r1.start(vrrpConf('f-fcr-r1', { ...base, priority: 150 }), 'keepalived-ts', [], { TMPDIR: tmp(r1) });
+      r2.start(vrrpConf('f-fcr-r2', { ...base, priority: 100 }), 'keepalived-ts', [], { TMPDIR: tmp(r2) });
+      await waitForMaster(topo.routers, vip, r1, masterDownMs(100, 1) + 5000);
+      const succeeded = new RegExp(`Remote Web server \\[${subnet}\\.100\\]:tcp:${rsPort} succeed`);
+      const count = (r: Router, re: RegExp): number => r.proc!.lines.filter((l) => re.test(l)).length;
+      await r1.proc!.waitForLine(succeeded, 10_000);
+      const before = [transitions(r1), transitions(r2)];
+      const started = count(r1, /Health checkers started/);
+      const advertsSeenByR2 = async (): Promise<number> => {
+        const st = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), 'status', '--json', '--control-socket', join(topo.lab.dir, 'r2-kts-control.sock')]);
+        expect(st.code, st.stderr).toBe(0);
+        const doc = JSON.parse(st.stdout) as { vrrp: { instances: { stats?: { advertsReceived: number } }[] } };
+        return doc.vrrp.instances[0]?.stats?.advertsReceived ?? -1;
+      };
+      const advertsBefore = await advertsSeenByR2();
+
+      const ctl = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), 'ctl', 'debug-crash-checker', '--control-socket', join(topo.lab.dir, 'r1-kts-control.sock')]);
+      expect(ctl.code, ctl.stderr).toBe(0);
+      expect(JSON.parse(ctl.stdout)).toEqual({ crashed: true, generation: 1 });
+      const t0 = Date.now();
+      // A real crash: the worker thread dies of its uncaught exception (status 1), the supervisor says so.
+      await r1.proc!.waitForLine(/Healthcheck child process exited with status 1 - restarting in \d+ ms/, 5000);
+      expect(r1.proc!.lines.some((l) => l.includes('checker worker error: debug-crash-checker'))).toBe(true);
+      await waitFor('the restarted worker', () => count(r1, /Health checkers started/) > started, 10_000, 50);
+      await waitFor('a check result from the new worker', () => count(r1, succeeded) >= 2, 10_000, 50);
+      console.log(`[faults] checker worker crash: checks back after ${Date.now() - t0} ms`);
+
+      // The new worker rebuilt its IPVS table: the SIGUSR1 dump (answered by it, the old one is gone) shows it.
+      const dump = join(tmp(r1), 'keepalived_check.data');
+      rmSync(dump, { force: true });
+      r1.proc!.signal('SIGUSR1');
+      const text = await waitFor('the checker dump', () => (existsSync(dump) ? readFileSync(dump, 'utf8') : undefined), 5000, 50);
+      expect(text).toContain(`Real server ${rsText} weight 1 UP`);
+      expect(text).toMatch(/HTTP_GET: OK/);
+      expect(text).toContain(`-> ${subnet}.100:${rsPort}`);
+
+      // VRRP never noticed: no state change on either router, the VIP stayed on r1, adverts kept r2 BACKUP.
+      expect(await maxHoldersDuring(topo.routers, vip, masterDownMs(100, 1))).toBe(1);
+      expect(await r1.hasVip(vip)).toBe(true);
+      expect([transitions(r1), transitions(r2)]).toEqual(before);
+      expect(await advertsSeenByR2()).toBeGreaterThanOrEqual(advertsBefore + Math.floor((Date.now() - t0) / 1000) - 1);
+      expect(r1.proc!.running && r2.proc!.running).toBe(true);
+    } finally {
+      const prefix = topo.lab.prefix;
+      await topo.lab.cleanup();
+      expect(await leftoverNamespaces(prefix)).toEqual([]);
+    }
+  }, 60_000);
 });
