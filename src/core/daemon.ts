@@ -364,7 +364,7 @@ export class Daemon {
   dumpJson(): void {
     const drivers = this.instances;
     if (drivers.length === 0) return;
-    this.core.info(`Printing VRRP as json for process(${process.pid}) on signal`);
+    this.vrrpLog.info(`Printing VRRP as json for process(${process.pid}) on signal`);
     const configured = new Map((this.config?.instances ?? []).map((e) => [e.instance.name, e.instance] as const));
     const doc = buildKeepalivedJson(
       drivers.map((d) => ({ view: d, configured: configured.get(d.name) })),
@@ -382,7 +382,7 @@ export class Daemon {
 
   /** `--signum=STATS_CLEAR`: the stats dump, then every instance's counters zeroed (keepalived's order). */
   clearStats(): void {
-    this.core.info(`Printing and clearing VRRP stats for process(${process.pid}) on signal`);
+    this.vrrpLog.info(`Printing and clearing VRRP stats for process(${process.pid}) on signal`);
     this.dumpStats();
     for (const d of this.instances) d.clearStats();
   }
