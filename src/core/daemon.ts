@@ -64,6 +64,10 @@ import { SplitBrainMonitor } from '../ops/split-brain-monitor.js';
 import { summarizeAdvert } from '../ops/advert-summary.js';
 import { createSdNotifier } from '../ops/sd-notify.js';
 import { canonicalIp } from '../vrrp/packet/index.js';
+import { VmacManager } from '../io/netlink/index.js';
+import { procSysctl, VmacSetup } from './vmac-setup.js';
+import { openVmacAwareChannel } from './vmac-channel.js';
+import { vmacChanged, withVmac } from './vmac-plan.js';
 import { countingFrameSender } from './garp-count.js';
 import type { SdNotifier } from '../ops/sd-notify.js';
 
@@ -164,6 +168,8 @@ export class Daemon {
   private watcher: LinkWatcher | undefined;
   private sender: PacketSender | undefined;
   private announcer: GarpAnnouncer | undefined;
+  /** use_vmac links and their sysctls (vmac-setup.ts). */
+  private vmacs: VmacSetup | undefined;
   private notifier: Notifier | undefined;
   private readonly trackers: Trackers;
   private checkers: CheckerHost | undefined;
@@ -484,6 +490,8 @@ export class Daemon {
   private async startVrrp(loaded: LoadResult): Promise<void> {
     this.netlink = NetlinkChannel.open({ keepAlive: false });
     this.addresses = new AddressManager(this.netlink);
+    const nl = this.netlink;
+    this.vmacs = new VmacSetup({ links: new VmacManager(nl), sysctl: procSysctl, log: this.vrrpLog, listInterfaces: () => listInterfaces({ channel: nl }) });
     this.watcher = new LinkWatcher();
     this.watcher.onEvent((e) => this.onLinkEvent(e));
     await this.watcher.start();
@@ -504,7 +512,7 @@ export class Daemon {
       this.core.error({ err }, `gratuitous ARP disabled: ${(err as Error).message}`);
     }
     this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog);
-    const resolved = this.resolveAll(loaded, ifaces);
+    const resolved = await this.bindVmacs(this.resolveAll(loaded, ifaces), ifaces);
     this.trackers.update(loaded.config, loaded.instances, resolved);
     const created = [...resolved.values()].map((inst) => this.createDriver(inst));
     this.formGroups(loaded, created);
@@ -525,7 +533,7 @@ export class Daemon {
 
   /** Opens the advert transport of an instance as it is configured at the time of the call. */
   private readonly openChannel: AdvertChannelFactory = (inst, onPacket, onError) =>
-    openAdvertTransport({
+    openVmacAwareChannel(inst, {
       family: inst.family,
       interfaceName: inst.ifname,
       ...(inst.sourceAddress !== null ? { sourceAddress: inst.sourceAddress } : {}),
@@ -534,7 +542,44 @@ export class Daemon {
       ...(inst.unicastTtl !== null ? { ttl: inst.unicastTtl } : {}),
       onPacket,
       onError,
-    });
+    }, openAdvertTransport);
+
+  /**
+   * use_vmac: each instance that wants a VMAC is put on it (made, or a leftover adopted); an instance
+   * whose VMAC cannot be made is not run. The interface table is re-read so new links have a state.
+   */
+  private async bindVmacs(instances: Map<string, ResolvedInstance>, ifaces: readonly HostInterface[]): Promise<Map<string, ResolvedInstance>> {
+    const vmacs = this.vmacs;
+    if (vmacs === undefined || ![...instances.values()].some((i) => i.vmac !== undefined)) return instances;
+    const out = new Map<string, ResolvedInstance>();
+    for (const [key, inst] of instances) {
+      try {
+        out.set(key, await vmacs.bind(inst, ifaces));
+      } catch (err) {
+        this.vrrpLog.error({ err, code: 'KTS_VMAC_CREATE' }, `${(err as Error).message}; instance not started`);
+      }
+    }
+    await this.refreshInterfaces();
+    return out;
+  }
+
+  /** Our VMAC was deleted under a running instance: FAULT, a new VMAC, then the link state decides. */
+  private async vmacDeleted(key: string): Promise<void> {
+    const vmacs = this.vmacs;
+    const d = this.drivers.get(key);
+    if (vmacs === undefined) return;
+    d?.linkChanged(false);
+    try {
+      const link = await vmacs.recreate(key);
+      if (link === undefined || d === undefined || this.stopped) return;
+      d.reconfigure(withVmac(d.config, link), true);
+      await this.refreshInterfaces();
+      const iface = this.interfaces.get(link.ifindex);
+      d.linkChanged(iface !== undefined && linkUsable(iface.flags));
+    } catch (err) {
+      this.vrrpLog.error({ err, code: 'KTS_VMAC_CREATE' }, `(${d?.name ?? key}) cannot recreate its VMAC: ${(err as Error).message}`);
+    }
+  }
 
   /** Creates a driver (not started yet). */
   private createDriver(inst: ResolvedInstance): InstanceDriver {
@@ -607,6 +652,11 @@ export class Daemon {
         this.followPrimaryAddress(e.ifindex);
         return;
       }
+      case 'link-removed': {
+        const key = this.vmacs?.ownerOf(e.ifindex);
+        if (key !== undefined && !this.stopped) void this.vmacDeleted(key);
+        return;
+      }
       case 'resync-needed':
         this.core.warn(`netlink notifications lost (${e.reason}); link state re-read`);
         return;
@@ -648,7 +698,8 @@ export class Daemon {
     if (iface === undefined) return;
     for (const d of this.drivers.values()) {
       const c = d.config;
-      if (c.ifindex !== ifindex || c.sourceConfigured) continue;
+      // A VMAC holds no address of its own: the advert source follows the base interface.
+      if ((c.vmac?.baseIfindex ?? c.ifindex) !== ifindex || c.sourceConfigured) continue;
       const vipSet = new Set(c.vips.map((v) => v.address));
       const current = c.sourceAddress;
       if (current !== null && iface.addresses.some((a) => a.address === current)) continue;
@@ -675,7 +726,17 @@ export class Daemon {
       return;
     }
     const ifaces = await this.refreshInterfaces();
-    const next = this.resolveAll(loaded, ifaces);
+    const resolvedNext = this.resolveAll(loaded, ifaces);
+    // An instance whose VMAC changed (added, removed, renamed, other MAC or xmit) restarts as a new one.
+    for (const [key, d] of [...this.drivers]) {
+      const n = resolvedNext.get(key);
+      if (n === undefined || !vmacChanged(d.config.vmac, n.vmac)) continue;
+      this.vrrpLog.info(`(${d.name}) use_vmac changed by reload, restarting the instance`);
+      await d.stop();
+      this.drivers.delete(key);
+      await this.vmacs?.release(key);
+    }
+    const next = await this.bindVmacs(resolvedNext, ifaces);
     this.trackers.update(loaded.config, loaded.instances, next);
     const plan = planReload(new Map([...this.drivers].map(([k, d]) => [k, d.config] as const)), next);
     for (const key of plan.stop) {
@@ -684,6 +745,7 @@ export class Daemon {
       this.vrrpLog.info(`(${d.name}) removed by reload, stopping`);
       await d.stop();
       this.drivers.delete(key);
+      await this.vmacs?.release(key);
       if (this.metrics !== undefined) forgetInstance(this.metrics, d.name);
     }
     for (const name of plan.groupDeferred) this.core.warn(`(${name}) added by reload: its sync group membership takes effect after a restart`);
@@ -705,6 +767,8 @@ export class Daemon {
       const r = await this.addresses.removeOwned();
       for (const f of r.failed) this.core.error({ err: f.error }, `cannot remove VIP ${f.vip.address}`);
     }
+    // With -V the VIPs stay, and so do the VMACs holding them.
+    if (!this.opts.dontReleaseVrrp) await this.vmacs?.releaseAll();
     this.watcher?.stop();
     this.announcer?.close();
     this.sender?.close();

@@ -15,6 +15,8 @@ import type { VipSpec } from '../io/netlink/index.js';
 import type { VrrpInstanceParams } from '../vrrp/params.js';
 import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
 import { VRRP_IPV4_GROUP, VRRP_IPV6_GROUP } from '../vrrp/packet/index.js';
+import { resolveVmac } from './vmac-plan.js';
+import type { ResolvedVmac } from './vmac-plan.js';
 
 
 /** A VIP as configured plus the netlink spec used to add/remove it. */
@@ -66,6 +68,11 @@ export interface ResolvedInstance {
   readonly notify: NotifyScripts & { readonly masterRxLowerPri: ScriptSpec | null };
   /** Reload identity. */
   readonly key: string;
+  /**
+   * use_vmac: the macvlan the instance runs on (vmac-plan.ts). Until the daemon has made the link
+   * (`withVmac`), ifname/ifindex/mac and the VIPs are those of the base interface.
+   */
+  readonly vmac?: ResolvedVmac;
 }
 
 /** Accepted TTL / hop-limit window of adverts from one unicast peer. */
@@ -197,6 +204,9 @@ export function resolveInstance(
     vips,
     notify: { ...vi.notify, masterRxLowerPri: vi.notify.masterRxLowerPri },
     key: instanceKey(vi.virtualRouterId, family, ifname, unicastPeers.length > 0),
+    ...(vi.useVmac !== null
+      ? { vmac: resolveVmac(vi.useVmac, { vrid: vi.virtualRouterId, family, xmitBase: vi.vmacXmitBase, strict: g.vrrpStrict }, g, iface) }
+      : {}),
   };
   return { instance, skipped };
 }

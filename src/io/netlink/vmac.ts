@@ -4,7 +4,8 @@
  * Named `vrrp.<VRID>` by default, MAC 00:00:5e:00:01:<VRID> (RFC 5798 §7.3 virtual router MAC;
  * IPv6 instances use 00:00:5e:00:02:<VRID>), macvlan mode private (keepalived's default) or
  * bridge; created, then set up. Only interfaces this manager created are ever deleted: an existing
- * interface of the same name is adopted as `created: false` and left in place at shutdown.
+ * interface of the same name is returned as `created: false` and left in place at shutdown unless the
+ * caller `adopt`s it (keepalived reuses and deletes a matching VMAC left by a crashed run).
  * The sysctls keepalived sets on VMACs (arp_ignore, arp_filter, accept_local, rp_filter) are not
  * this module's job.
  */
@@ -27,6 +28,8 @@ export interface VmacSpec {
   readonly mode?: MacvlanMode;
   /** Overrides the RFC 5798 virtual router MAC (`use_vmac … MAC`). */
   readonly mac?: string;
+  /** Set the link up after creation (default true); false lets the caller set sysctls first (`setAdmin`). */
+  readonly up?: boolean;
 }
 
 export interface VmacInterface {
@@ -76,6 +79,7 @@ export class VmacManager {
     if (link === undefined) throw new NetlinkError('KTS_NETLINK_DECODE', `VMAC ${name} vanished right after creation`);
     const result: VmacInterface = { ifindex: link.index, name, mac: link.mac !== undefined ? formatMac(link.mac) : formatMac(mac), created };
     if (created) this.ours.set(link.index, result);
+    if (spec.up === false) return result;
     try {
       await this.channel.execute(buildSetLinkAdmin(link.index, true));
     } catch (err) {
@@ -83,6 +87,19 @@ export class VmacManager {
       throw err;
     }
     return result;
+  }
+
+  /** Sets a link administratively up or down (`ip link set dev … up|down`). */
+  async setAdmin(ifindex: number, up: boolean): Promise<void> {
+    await this.channel.execute(buildSetLinkAdmin(ifindex, up));
+  }
+
+  /**
+   * Takes an existing VMAC (left by a crashed run: same name, parent and MAC) as ours, so that `remove`
+   * and `removeOwned` delete it — keepalived reuses such a "matching interface" and deletes it at exit.
+   */
+  adopt(vmac: VmacInterface): void {
+    this.ours.set(vmac.ifindex, vmac);
   }
 
   /** Deletes a VMAC if we created it; `false` when it was not ours (left alone) or already gone. */
