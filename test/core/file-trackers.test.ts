@@ -20,6 +20,24 @@ describe('track_file', () => {
     expect(parseTrackFileValue('-7 extra')).toBe(-7);
     expect(parseTrackFileValue('abc')).toBe(0);
     expect(parseTrackFileValue('')).toBe(0);
+    // keepalived reads the file with strtol(buf, NULL, 0): hex and octal too, like FILE_CHECK.
+    expect(parseTrackFileValue('0x10')).toBe(16);
+    expect(parseTrackFileValue('010')).toBe(8);
+    expect(parseTrackFileValue('4294967296')).toBeUndefined();
+  });
+
+  it('a number outside int32 keeps the previous value; hex is read as hex', async () => {
+    const path = join(dir, 'range');
+    writeFileSync(path, '3\n');
+    const seen: [string, TrackerObservation][] = [];
+    const t = new FileTrackers([trackFile('tr', path)], silentLogger(), (n, o) => void seen.push([n, o]));
+    expect(t.observation('tr')).toEqual({ kind: 'value', value: 3 });
+    t.start();
+    writeFileSync(path, '99999999999\n');
+    writeFileSync(path, '0x20\n');
+    await expect.poll(() => seen.at(-1), { timeout: 3000 }).toEqual(['tr', { kind: 'value', value: 32 }]);
+    expect(seen.map(([, o]) => o)).not.toContainEqual({ kind: 'value', value: 99999999999 });
+    t.stop();
   });
 
   it('init_file writes the initial value; changes are reported', async () => {
