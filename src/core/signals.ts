@@ -6,7 +6,6 @@
  * idempotent). The real-time signals go through the native addon (src/io/native/rt-signals.ts):
  * Node.js cannot listen to them, and unhandled they would terminate the process.
  */
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signumFor } from '../cli/signum.js';
 import { onRealtimeSignals } from '../io/native/rt-signals.js';
@@ -31,9 +30,10 @@ export type RealtimeSignalSource = (signals: readonly number[], handler: (signo:
 export const SIGJSON = signumFor('JSON') ?? 36;
 export const SIGSTATS_CLEAR = signumFor('STATS_CLEAR') ?? 63;
 
-/** keepalived writes its dumps to TMPDIR (default /tmp). */
+/** keepalived writes its dumps to TMPDIR when it is an absolute path, else to /tmp. */
 function dumpDir(): string {
-  return process.env['TMPDIR'] !== undefined && process.env['TMPDIR'] !== '' ? tmpdir() : '/tmp';
+  const dir = process.env['TMPDIR'];
+  return dir !== undefined && dir.startsWith('/') ? dir : '/tmp';
 }
 
 export const dataDumpPath = (): string => join(dumpDir(), 'keepalived.data');

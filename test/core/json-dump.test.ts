@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import type { LoadResult } from '../../src/config/load.js';
 import { resolveInstance } from '../../src/core/instance-config.js';
 import type { InstanceStats } from '../../src/core/instance.js';
 import {
-  buildKeepalivedJson, formatCommand, formatFloatG, formatKeepalivedJson, keepalivedStats, KEEPALIVED_STATE_NUMBER,
+  buildKeepalivedJson, formatCommand, formatFloatG, formatKeepalivedJson, keepalivedStats, KEEPALIVED_STATE_NUMBER, writeJsonDump,
 } from '../../src/core/json-dump.js';
 import type { JsonDumpContext, JsonInstanceSource, KeepalivedJsonInstance } from '../../src/core/json-dump.js';
 import type { HostInterface } from '../../src/io/netlink/index.js';
@@ -190,5 +191,26 @@ describe('InstanceDriver.clearStats (STATS_CLEAR)', () => {
     expect(h.driver.stats.drops).toEqual({});
     h.driver.handlePacket(peerAdvert(200));
     expect(keepalivedStats(h.driver.stats).advert_rcvd).toBe(1);
+  });
+});
+
+describe('writeJsonDump', () => {
+  it('replaces the file atomically with a 0600 one and never writes through a planted symlink', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kts-json-'));
+    try {
+      const victim = join(dir, 'victim');
+      writeFileSync(victim, 'precious');
+      const path = join(dir, 'keepalived.json');
+      symlinkSync(victim, path);
+      expect(writeJsonDump(path, '[]\n')).toBeUndefined();
+      expect(readFileSync(victim, 'utf8')).toBe('precious');
+      expect(lstatSync(path).isSymbolicLink()).toBe(false);
+      expect(readFileSync(path, 'utf8')).toBe('[]\n');
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(readdirSync(dir).sort()).toEqual(['keepalived.json', 'victim']);
+      expect(writeJsonDump(join(dir, 'missing', 'keepalived.json'), '[]\n')).toMatch(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

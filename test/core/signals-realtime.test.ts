@@ -72,3 +72,16 @@ describe('real-time signals (JSON, STATS_CLEAR)', () => {
     }
   });
 });
+
+describe('dump directory', () => {
+  it('ignores a relative TMPDIR, as keepalived does (falls back to /tmp)', () => {
+    const prev = process.env['TMPDIR'];
+    process.env['TMPDIR'] = 'relative/dir';
+    try {
+      expect(jsonDumpPath()).toBe('/tmp/keepalived.json');
+    } finally {
+      if (prev === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = prev;
+    }
+  });
+});
