@@ -13,8 +13,9 @@
  * addon's `unixDgramSend`; Node.js has no unix datagram sockets), so a restarted syslog daemon is picked up
  * by the next line without any reconnect logic. When the socket is missing or refuses (ENOENT,
  * ECONNREFUSED, EPROTOTYPE for a stream-only syslogd…) lines are counted as dropped and sending is retried
- * once per `retryMs`; a full receive queue (EAGAIN) drops just that line. `onOutage` reports the start
- * and the end of an outage so the daemon can say so once on its other outputs.
+ * once per `retryMs`. A full receive queue (EAGAIN, a burst syslogd has not read yet; glibc would block
+ * there) keeps the lines in a bounded backlog flushed from a timer, dropping only beyond `maxQueued`.
+ * `onOutage` reports the start and the end of an outage so the daemon can say so once on its other outputs.
  *
  * Which outputs are on by default (stdout, -g file, syslog) is decided in log.ts (`daemonLogOptions`).
  */
@@ -98,13 +99,18 @@ export type SyslogSend = (path: string, data: Uint8Array) => unknown;
 export interface SyslogStats {
   /** Datagrams accepted by the socket. */
   readonly sent: number;
-  /** Lines not delivered (socket missing, refused, full, addon missing…). */
+  /** Lines not delivered (socket missing or refusing, backlog full, oversize, addon missing…). */
   readonly dropped: number;
+  /** Lines waiting in the backlog for room in the socket's receive queue. */
+  readonly queued: number;
   /** True while the socket is unavailable (lines are dropped, retried every retryMs). */
   readonly failing: boolean;
   /** errno name (or KTS_* code) of the last failure; null if none yet. */
   readonly lastError: string | null;
 }
+
+/** What became of one line. */
+export type SyslogResult = 'sent' | 'queued' | 'dropped';
 
 export type SyslogOutage =
   | { readonly kind: 'down'; readonly error: string; readonly socketPath: string }
@@ -122,12 +128,24 @@ export interface SyslogDestinationOptions {
   /** Wall clock in ms (timestamps and the retry pacing). */
   readonly now?: () => number;
   readonly retryMs?: number;
+  /** Lines kept while the receive queue is full (default 1000); beyond that new lines are dropped. */
+  readonly maxQueued?: number;
+  /** Runs `fn` after `ms` without keeping the process alive (default an unref'd setTimeout; tests step it). */
+  readonly schedule?: (fn: () => void, ms: number) => void;
   /** Start and end of an outage (called synchronously from write: defer any logging it does). */
   readonly onOutage?: (event: SyslogOutage) => void;
 }
 
 /** Errors meaning "nobody is listening there right now" (as opposed to a full queue or an oversize line). */
 const OUTAGE_ERRORS = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTSOCK', 'EPROTOTYPE', 'EACCES', 'EPERM', 'ENOTDIR', 'KTS_NATIVE_MISSING']);
+
+/** The receive queue is full for now: keep the line and retry shortly. */
+const FULL_ERRORS = new Set(['EAGAIN', 'EWOULDBLOCK', 'ENOBUFS']);
+
+/** Pause before retrying a backlog that met a full receive queue. */
+const FLUSH_RETRY_MS = 10;
+
+export const DEFAULT_SYSLOG_MAX_QUEUED = 1000;
 
 function errorCode(err: unknown): string {
   if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string') return err.code;
@@ -136,8 +154,16 @@ function errorCode(err: unknown): string {
 
 const defaultSend: SyslogSend = (path, data) => loadNative().unixDgramSend(path, data);
 
+const defaultSchedule = (fn: () => void, ms: number): void => void setTimeout(fn, ms).unref();
+
 const encoder = new TextEncoder();
 
+/**
+ * A full receive queue (EAGAIN: Linux's net.unix.max_dgram_qlen is 10 unless systemd raised it to 512)
+ * is a burst the syslog daemon has not read yet, not an outage: those lines wait in a bounded backlog,
+ * in order, flushed every FLUSH_RETRY_MS from an unref'd timer (lines still waiting at process exit are
+ * lost, as they would be in a congested syslogd).
+ */
 export class SyslogDestination implements DestinationStream {
   readonly socketPath: string;
   private readonly facility: number;
@@ -145,7 +171,11 @@ export class SyslogDestination implements DestinationStream {
   private readonly send: SyslogSend;
   private readonly now: () => number;
   private readonly retryMs: number;
+  private readonly maxQueued: number;
+  private readonly schedule: (fn: () => void, ms: number) => void;
   private readonly onOutage: ((event: SyslogOutage) => void) | undefined;
+  private readonly backlog: Uint8Array[] = [];
+  private flushScheduled = false;
   private sent = 0;
   private dropped = 0;
   private droppedInOutage = 0;
@@ -160,6 +190,8 @@ export class SyslogDestination implements DestinationStream {
     this.send = opts.send ?? defaultSend;
     this.now = opts.now ?? Date.now;
     this.retryMs = opts.retryMs ?? DEFAULT_SYSLOG_RETRY_MS;
+    this.maxQueued = opts.maxQueued ?? DEFAULT_SYSLOG_MAX_QUEUED;
+    this.schedule = opts.schedule ?? defaultSchedule;
     this.onOutage = opts.onOutage;
   }
 
@@ -190,28 +222,54 @@ export class SyslogDestination implements DestinationStream {
     this.sendLine(level, line);
   }
 
-  /** Sends `line` (`Ident[pid]: message`) at the pino `level`; true when the socket took it. */
-  sendLine(level: number, line: string): boolean {
+  /** Sends `line` (`Ident[pid]: message`) at the pino `level`. */
+  sendLine(level: number, line: string): SyslogResult {
     const nowMs = this.now();
     if (this.failing && nowMs < this.retryAtMs) {
-      this.drop();
-      return false;
+      this.drop(1);
+      return 'dropped';
     }
-    const text = formatSyslogDatagram(this.facility, syslogSeverityForLevel(level), new Date(nowMs), line);
+    const data = encoder.encode(formatSyslogDatagram(this.facility, syslogSeverityForLevel(level), new Date(nowMs), line));
+    if (this.backlog.length > 0) {
+      // Keep the order: behind the lines already waiting.
+      if (this.backlog.length >= this.maxQueued) {
+        this.drop(1);
+        return 'dropped';
+      }
+      this.backlog.push(data);
+      this.flush();
+      return this.backlog.length === 0 ? 'sent' : 'queued';
+    }
+    const r = this.trySend(data, nowMs);
+    if (r === 'full') {
+      this.backlog.push(data);
+      this.scheduleFlush();
+      return 'queued';
+    }
+    if (r === 'sent') return 'sent';
+    this.drop(1);
+    return 'dropped';
+  }
+
+  stats(): SyslogStats {
+    return { sent: this.sent, dropped: this.dropped, queued: this.backlog.length, failing: this.failing, lastError: this.lastError };
+  }
+
+  /** One send attempt; outage bookkeeping and reports. */
+  private trySend(data: Uint8Array, nowMs: number): 'sent' | 'full' | 'outage' | 'error' {
     try {
-      this.send(this.socketPath, encoder.encode(text));
+      this.send(this.socketPath, data);
     } catch (err) {
       const code = errorCode(err);
       this.lastError = code;
-      if (OUTAGE_ERRORS.has(code)) {
-        this.retryAtMs = nowMs + this.retryMs;
-        if (!this.failing) {
-          this.failing = true;
-          this.report({ kind: 'down', error: code, socketPath: this.socketPath });
-        }
+      if (FULL_ERRORS.has(code)) return 'full';
+      if (!OUTAGE_ERRORS.has(code)) return 'error';
+      this.retryAtMs = nowMs + this.retryMs;
+      if (!this.failing) {
+        this.failing = true;
+        this.report({ kind: 'down', error: code, socketPath: this.socketPath });
       }
-      this.drop();
-      return false;
+      return 'outage';
     }
     this.sent++;
     if (this.failing) {
@@ -220,16 +278,44 @@ export class SyslogDestination implements DestinationStream {
       this.droppedInOutage = 0;
       this.report({ kind: 'up', dropped, socketPath: this.socketPath });
     }
-    return true;
+    return 'sent';
   }
 
-  stats(): SyslogStats {
-    return { sent: this.sent, dropped: this.dropped, failing: this.failing, lastError: this.lastError };
+  /** Sends the backlog in order until the queue is full again (then retries later) or it is empty. */
+  private flush(): void {
+    const nowMs = this.now();
+    for (let data = this.backlog[0]; data !== undefined; data = this.backlog[0]) {
+      const r = this.trySend(data, nowMs);
+      if (r === 'full') {
+        this.scheduleFlush();
+        return;
+      }
+      if (r === 'outage') {
+        this.drop(this.backlog.length);
+        this.backlog.length = 0;
+        return;
+      }
+      this.backlog.shift();
+      if (r === 'error') this.drop(1);
+    }
   }
 
-  private drop(): void {
-    this.dropped++;
-    if (this.failing) this.droppedInOutage++;
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    try {
+      this.schedule(() => {
+        this.flushScheduled = false;
+        this.flush();
+      }, FLUSH_RETRY_MS);
+    } catch {
+      this.flushScheduled = false;
+    }
+  }
+
+  private drop(n: number): void {
+    this.dropped += n;
+    if (this.failing) this.droppedInOutage += n;
   }
 
   private report(event: SyslogOutage): void {

@@ -80,39 +80,69 @@ describe('SyslogDestination without a listener', () => {
       },
       onOutage: (e) => events.push(e),
     });
-    expect(dest.sendLine(30, 'a')).toBe(false);
-    expect(dest.sendLine(30, 'b')).toBe(false);
+    expect(dest.sendLine(30, 'a')).toBe('dropped');
+    expect(dest.sendLine(30, 'b')).toBe('dropped');
     expect(attempts).toBe(1); // the second line waits for the retry time instead of trying again
-    expect(dest.stats()).toEqual({ sent: 0, dropped: 2, failing: true, lastError: 'ENOENT' });
+    expect(dest.stats()).toEqual({ sent: 0, dropped: 2, queued: 0, failing: true, lastError: 'ENOENT' });
     expect(events).toEqual([{ kind: 'down', error: 'ENOENT', socketPath: '/nonexistent/log' }]);
 
     listening = true;
     nowMs += 999;
-    expect(dest.sendLine(30, 'c')).toBe(false);
+    expect(dest.sendLine(30, 'c')).toBe('dropped');
     nowMs += 1;
-    expect(dest.sendLine(40, 'Keepalived[1]: back')).toBe(true);
+    expect(dest.sendLine(40, 'Keepalived[1]: back')).toBe('sent');
     expect(delivered).toHaveLength(1);
     expect(delivered[0]).toMatch(HEADER);
     expect(delivered[0]).toMatch(/^<28>.* Keepalived\[1\]: back$/);
     expect(events[1]).toEqual({ kind: 'up', dropped: 3, socketPath: '/nonexistent/log' });
-    expect(dest.stats()).toEqual({ sent: 1, dropped: 3, failing: false, lastError: 'ENOENT' });
+    expect(dest.stats()).toEqual({ sent: 1, dropped: 3, queued: 0, failing: false, lastError: 'ENOENT' });
   });
 
-  it('a full queue (EAGAIN) drops just that line and is not an outage', () => {
-    let full = true;
+  it('a full queue (EAGAIN) keeps lines in order in a bounded backlog, flushed later; it is not an outage', () => {
+    let room = 0;
+    const delivered: string[] = [];
     const events: SyslogOutage[] = [];
+    const timers: (() => void)[] = [];
     const dest = new SyslogDestination({
       facility: SYSLOG_FACILITY.daemon,
-      send: () => {
-        if (full) throw errno('EAGAIN');
+      maxQueued: 3,
+      schedule: (fn) => void timers.push(fn),
+      send: (_p, data) => {
+        if (room === 0) throw errno('EAGAIN');
+        room--;
+        delivered.push(new TextDecoder().decode(data).replace(/^.* /, ''));
       },
       onOutage: (e) => events.push(e),
     });
-    expect(dest.sendLine(30, 'x')).toBe(false);
-    full = false;
-    expect(dest.sendLine(30, 'y')).toBe(true);
+    expect(['l1', 'l2', 'l3', 'l4'].map((l) => dest.sendLine(30, l))).toEqual(['queued', 'queued', 'queued', 'dropped']);
+    expect(timers).toHaveLength(1); // one pending flush, not one per line
+    expect(dest.stats()).toMatchObject({ sent: 0, dropped: 1, queued: 3, failing: false, lastError: 'EAGAIN' });
+    room = 2;
+    timers.shift()?.();
+    expect(delivered).toEqual(['l1', 'l2']);
+    expect(timers).toHaveLength(1); // still full after two: retried again later
+    room = 10;
+    expect(dest.sendLine(30, 'l5')).toBe('sent'); // a new line flushes the backlog first, then goes out behind it
+    expect(delivered).toEqual(['l1', 'l2', 'l3', 'l5']);
     expect(events).toEqual([]);
-    expect(dest.stats()).toMatchObject({ sent: 1, dropped: 1, failing: false, lastError: 'EAGAIN' });
+    expect(dest.stats()).toMatchObject({ sent: 4, dropped: 1, queued: 0, failing: false });
+  });
+
+  it('an outage while lines wait drops the backlog', () => {
+    let mode: 'full' | 'gone' = 'full';
+    const timers: (() => void)[] = [];
+    const dest = new SyslogDestination({
+      facility: SYSLOG_FACILITY.daemon,
+      schedule: (fn) => void timers.push(fn),
+      send: () => {
+        throw errno(mode === 'full' ? 'EAGAIN' : 'ECONNREFUSED');
+      },
+    });
+    dest.sendLine(30, 'a');
+    dest.sendLine(30, 'b');
+    mode = 'gone';
+    timers.shift()?.();
+    expect(dest.stats()).toMatchObject({ sent: 0, dropped: 2, queued: 0, failing: true, lastError: 'ECONNREFUSED' });
   });
 
   it('never throws, even when the sender throws a non-error or the observer throws', () => {
@@ -166,7 +196,19 @@ describe.skipIf(!nativeAvailable())('syslog delivery to a bound unix datagram so
     expect(got[0]).toMatch(/^<156>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d Keepalived_vrrp\[4242\]: \(VI_1\) Entering FAULT STATE$/);
     expect(got[1]).toMatch(/^<158>.* Keepalived_vrrp\[4242\]: \(VI_1\) Entering MASTER STATE$/);
     expect(got[2]).toMatch(/^<155>.* Keepalived_healthcheckers\[4242\]: Disabling service$/);
-    expect(root.syslogStats()).toEqual({ sent: 3, dropped: 0, failing: false, lastError: null });
+    expect(root.syslogStats()).toEqual({ sent: 3, dropped: 0, queued: 0, failing: false, lastError: null });
+  });
+
+  it('a burst larger than the receive queue arrives complete and in order once the reader catches up', async () => {
+    const dest = new SyslogDestination({ facility: SYSLOG_FACILITY.daemon, socketPath: path });
+    for (let i = 0; i < 200; i++) dest.sendLine(30, `Keepalived_vrrp[1]: (VI_${i}) Entering MASTER STATE`);
+    const got: string[] = [];
+    for (let spins = 0; got.length < 200 && spins < 500; spins++) {
+      got.push(...received());
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(got.map((d) => /\(VI_(\d+)\)/.exec(d)?.[1])).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+    expect(dest.stats()).toMatchObject({ sent: 200, dropped: 0, queued: 0 });
   });
 
   it('fans one record out to the -g file and syslog; -D details go to the file only', () => {
