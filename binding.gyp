@@ -1,7 +1,8 @@
 {
   # keepalived-ts native addon (Node-API, plain C): AF_PACKET frame send for gratuitous ARP /
-  # unsolicited NA, and an IPv6 raw socket with recvmsg() ancillary data (hop limit, destination,
-  # ifindex) that the raw-socket npm package cannot provide. See src/io/native/kts_native.c.
+  # unsolicited NA, an IPv6 raw socket with recvmsg() ancillary data (hop limit, destination,
+  # ifindex) that the raw-socket npm package cannot provide, AF_UNIX datagrams, setns, mkfifo and
+  # real-time signal handlers (self-pipe). See src/io/native/kts_native.c.
   "targets": [
     {
       "target_name": "kts_native",
