@@ -15,7 +15,8 @@
  * drive FAULT; a VIP deleted by someone else while MASTER is re-added. Resolves with the exit code.
  *
  * Operations (src/ops, see src/ops/WIRING.md): the control socket answers `status` (--control-socket,
- * --control-group), Prometheus metrics with --metrics, the split-brain monitor fed by every driver, and
+ * --control-group) and the debugging aid `debug-crash-checker`, Prometheus metrics with --metrics (checker
+ * metrics from the worker's `stats` messages), the split-brain monitor fed by every driver, and
  * sd_notify READY=1 / RELOADING=1 / STOPPING=1 when NOTIFY_SOCKET is set.
  */
 import { dirname, join } from 'node:path';

@@ -111,7 +111,7 @@ describe('CheckerStatsSink', () => {
   it('keeps the last check time (mapped to the daemon clock) and duration for status, also without metrics', () => {
     const sink = new CheckerStatsSink(undefined);
     const agg = new CheckStatsAggregator();
-    agg.recordCheck({ id: '0/0/0', kind: 'HTTP_GET', virtualServer: VS, realServer: RS1, ok: true, durationUs: 12_500, atWallMs: time.nowWallMs - 1500 });
+    agg.recordCheck({ id: '0/0/0', kind: 'HTTP_GET', virtualServer: VS, realServer: RS1, ok: true, durationUs: 12_537, atWallMs: time.nowWallMs - 1500 });
     sink.apply(agg.flush()!, time);
     expect(sink.timings().get('0/0/0')).toEqual({ lastCheckedAtUs: time.nowUs - 1_500_000, lastDurationMs: 12.5 });
     sink.configurationChanged();
