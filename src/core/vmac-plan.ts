@@ -127,6 +127,8 @@ export function withVmac(inst: ResolvedInstance, link: { readonly ifindex: numbe
     ifname: link.name,
     ifindex: link.ifindex,
     mac: v.mac,
+    // The VMAC's link state drives FAULT (the kernel carries the base's carrier over to it).
+    params: { ...inst.params, interfaceName: link.name },
     vmac: { ...v, ifname: link.name, ifindex: link.ifindex },
     vips: inst.vips.map((vip) => (onBase(vip.spec.ifindex, vip.family) ? { ...vip, ifname: link.name, spec: { ...vip.spec, ifindex: link.ifindex } } : vip)),
   };
