@@ -40,12 +40,13 @@ describe('virtual server checks', () => {
   });
 
   it('clears real server ports of fwmark services', () => {
-    const vs = virtualServer('0.0.0.0', 0, [realServer('10.0.0.2', 80)], { target: { kind: 'fwmark', fwmark: 9, family: null } });
+    const vs = virtualServer('0.0.0.0', 0, [realServer('10.0.0.2', 80)], { target: { kind: 'fwmark', fwmark: 9, family: null }, protocolConfigured: false });
     expect(codes(config({ virtualServers: [vs] })).map((d) => d.code)).toEqual([ValidateCode.LVS_FWMARK_RS_PORT]);
   });
 
   it('reports the scheduler and forwarding defaults when the tree shows they were not set', () => {
-    const vs = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)]);
+    // Without the builder's flags the validator falls back to the tree.
+    const { lvsSchedConfigured: _sched, forwardingConfigured: _fwd, ...vs } = virtualServer('10.0.0.1', 80, [realServer('10.0.0.2', 80)]);
     const bare = [node('virtual_server', 15, [node('protocol', 16)])];
     expect(codes(config({ virtualServers: [vs] }), bare).map((d) => d.code)).toEqual([ValidateCode.LVS_NO_SCHEDULER, ValidateCode.LVS_NO_FORWARDING]);
     const explicit = [node('virtual_server', 15, [node('lb_algo', 16), node('lvs_method', 17), node('protocol', 18)])];

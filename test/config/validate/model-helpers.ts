@@ -1,12 +1,16 @@
 /**
- * Hand-built models for validator unit tests: keepalived defaults everywhere, overridable per test,
- * so each test states only what it is about.
+ * Models for validator unit tests, built from config text by the real reader and builder (so the
+ * defaults are the builder's, never a hand-kept copy), then overridden per test so each test states only
+ * what it is about. Positions are placed on the lines the factories' parameters name (blank lines pad
+ * the text), because the validator's diagnostics carry them.
  */
+import { DiagnosticSink } from '../../../src/core/diagnostics.js';
+import { buildModel } from '../../../src/config/build/index.js';
+import { readConfigText } from '../../../src/config/source/index.js';
 import type {
   CheckerCommon,
   GlobalDefs,
   KeepalivedConfig,
-  NotifyScripts,
   RealServer,
   ScriptSpec,
   SourcePos,
@@ -19,287 +23,89 @@ import type {
 
 export const at = (line: number): SourcePos => ({ file: 'test.conf', line });
 
+/** Config text whose `lines` start at line `first` (1-based) of test.conf. */
+function placed(first: number, lines: readonly string[]): string {
+  return `${'\n'.repeat(Math.max(0, first - 1))}${lines.join('\n')}\n`;
+}
+
+/** Builds text through the real reader + builder (diagnostics are the validator tests' business, not ours). */
+function built(text: string): KeepalivedConfig {
+  const read = readConfigText(text, 'test.conf');
+  return buildModel(read.nodes, new DiagnosticSink());
+}
+
+function must<T>(x: T | undefined, what: string): T {
+  if (x === undefined) throw new Error(`model-helpers: the builder produced no ${what}`);
+  return x;
+}
+
 export function vip(address: string, line = 10, extra: Partial<VirtualIpAddress> = {}): VirtualIpAddress {
-  const family = address.includes(':') ? 'inet6' : 'inet';
-  return {
-    address,
-    family,
-    prefixLen: family === 'inet' ? 32 : 128,
-    broadcast: null,
-    dev: null,
-    scope: 'global',
-    label: null,
-    peer: null,
-    peerPrefixLen: null,
-    home: false,
-    noDad: false,
-    mngtmpaddr: false,
-    noprefixroute: false,
-    autojoin: false,
-    noTrack: false,
-    preferredLftSec: null,
-    useVmac: false,
-    pos: at(line),
-    ...extra,
-  };
+  const c = built(placed(line - 1, ['vrrp_instance VI_1 {', 'virtual_ipaddress {', address, '}', '}']));
+  const v = must(c.vrrpInstances[0]?.virtualIpAddresses[0], `virtual_ipaddress ${address}`);
+  return { ...v, ...extra };
 }
 
 export function script(commandLine: string, line = 3, user: string | null = null): ScriptSpec {
-  return { commandLine, argv: commandLine.split(/\s+/), user, group: null, pos: at(line) };
+  const c = built(placed(line - 1, ['vrrp_script chk {', `script "${commandLine}"${user === null ? '' : ` ${user}`}`, '}']));
+  return must(c.vrrpScripts[0]?.script ?? undefined, `script "${commandLine}"`);
 }
 
-const noNotify: NotifyScripts = { master: null, backup: null, fault: null, stop: null, generic: null };
-
+/** VI_1 on eth0, VRID 51, state BACKUP, priority 100, VIP 10.0.0.1 on line 10: the builder's defaults elsewhere. */
 export function instance(overrides: Partial<VrrpInstance> = {}): VrrpInstance {
-  return {
-    name: 'VI_1',
-    pos: at(1),
-    state: 'BACKUP',
-    stateConfigured: true,
-    interface: { name: 'eth0', pos: at(2) },
-    virtualRouterId: 51,
-    priority: 100,
-    priorityConfigured: true,
-    advertIntUs: 1_000_000,
-    version: 2,
-    versionConfigured: false,
-    authentication: null,
-    virtualIpAddresses: [vip('10.0.0.1')],
-    virtualIpAddressesExcluded: [],
-    virtualRoutes: [],
-    virtualRules: [],
-    trackInterfaces: [],
-    trackScripts: [],
-    trackFiles: [],
-    trackProcesses: [],
-    trackBfds: [],
-    dontTrackPrimary: false,
-    mcastSrcIp: null,
-    unicastSrcIp: null,
-    mcastDstIp: null,
-    unicastPeers: [],
-    unicastTtl: null,
-    unicastFaultNoPeer: false,
-    checkUnicastSrc: false,
-    trackSrcIp: false,
-    nopreempt: false,
-    preemptDelayUs: 0,
-    notify: { ...noNotify, deleted: null, masterRxLowerPri: null },
-    smtpAlert: null,
-    notifyPriorityChanges: null,
-    garpMasterDelaySec: 5,
-    garpMasterRepeat: 5,
-    garpMasterRefreshSec: 0,
-    garpMasterRefreshRepeat: 1,
-    garpLowerPrioDelaySec: null,
-    garpLowerPrioRepeat: null,
-    garpExtraIf: null,
-    downTimerAdverts: 3,
-    lowerPrioNoAdvert: false,
-    higherPrioSendAdvert: false,
-    skipCheckAdvAddr: false,
-    strictMode: false,
-    accept: null,
-    useVmac: null,
-    vmacXmitBase: false,
-    useVmacAddr: false,
-    promoteSecondaries: false,
-    kernelRxBufSize: null,
-    debugLevel: 0,
-    lvsSyncDaemonInterface: null,
-    linkbeatUsePolling: false,
-    nativeIpv6: false,
-    v3ChecksumAsV2: false,
-    oldUnicastChecksum: false,
-    vrf: null,
-    ...overrides,
-  };
+  const c = built(
+    placed(1, [
+      'vrrp_instance VI_1 {',
+      '    interface eth0',
+      '    state BACKUP',
+      '    virtual_router_id 51',
+      '    priority 100',
+      '',
+      '',
+      '',
+      '    virtual_ipaddress {',
+      '        10.0.0.1',
+      '    }',
+      '}',
+    ]),
+  );
+  return { ...must(c.vrrpInstances[0], 'vrrp_instance'), ...overrides };
 }
 
 export function vrrpScript(name: string, commandLine: string | null, line = 3): VrrpScript {
-  return {
-    name,
-    pos: at(line),
-    script: commandLine === null ? null : script(commandLine, line + 1),
-    intervalUs: 1_000_000,
-    timeoutUs: 1_000_000,
-    weight: 0,
-    weightReverse: false,
-    rise: 1,
-    fall: 1,
-    user: null,
-    group: null,
-    initFail: false,
-  };
+  const c = built(placed(line, [`vrrp_script ${name} {`, ...(commandLine === null ? [] : [`    script "${commandLine}"`]), '}']));
+  return must(c.vrrpScripts[0], `vrrp_script ${name}`);
 }
 
 export function syncGroup(name: string, members: readonly string[], line = 1): VrrpSyncGroup {
-  return {
-    name,
-    pos: at(line),
-    members: members.map((m, i) => ({ name: m, pos: at(line + 2 + i) })),
-    trackInterfaces: [],
-    trackScripts: [],
-    trackFiles: [],
-    trackProcesses: [],
-    trackBfds: [],
-    notify: noNotify,
-    smtpAlert: null,
-    globalTracking: false,
-    syncGroupTrackingWeight: false,
-    notifyPriorityChanges: null,
-  };
+  const c = built(placed(line, [`vrrp_sync_group ${name} {`, '    group {', ...members.map((m) => `        ${m}`), '    }', '}']));
+  return must(c.syncGroups[0], `vrrp_sync_group ${name}`);
 }
 
+/** A real server (NAT, weight 1) of a virtual server on line 15; the real server starts on `line`. */
 export function realServer(address: string, port: number, line = 20, overrides: Partial<RealServer> = {}): RealServer {
-  return {
-    address,
-    family: address.includes(':') ? 'inet6' : 'inet',
-    pos: at(line),
-    port,
-    weight: 1,
-    forwarding: { method: 'NAT', tunnelType: null, tunnelPort: null, tunnelChecksum: null },
-    inhibitOnFailure: false,
-    notifyUp: null,
-    notifyDown: null,
-    uthreshold: null,
-    lthreshold: null,
-    alpha: false,
-    smtpAlert: null,
-    virtualhost: null,
-    checkers: [],
-    ...overrides,
-  };
+  const c = built(placed(15, ['virtual_server 10.0.0.100 80 {', ...Array<string>(Math.max(0, line - 16)).fill(''), `    real_server ${address} ${port} {`, '    }', '}']));
+  return { ...must(c.virtualServers[0]?.realServers[0], `real_server ${address} ${port}`), ...overrides };
 }
 
+/** A virtual server on line 15 (lb_algo wlc, lb_kind NAT, protocol TCP) holding `realServers`. */
 export function virtualServer(address: string, port: number, realServers: readonly RealServer[], overrides: Partial<VirtualServer> = {}): VirtualServer {
-  return {
-    pos: at(15),
-    target: { kind: 'ip', address, family: address.includes(':') ? 'inet6' : 'inet', port },
-    ipFamily: null,
-    lvsSched: 'wlc',
-    schedFlags: [],
-    forwarding: { method: 'NAT', tunnelType: null, tunnelPort: null, tunnelChecksum: null },
-    protocol: 'TCP',
-    persistenceTimeoutSec: null,
-    persistenceGranularity: null,
-    persistenceEngine: null,
-    delayLoopUs: 60_000_000,
-    connectTimeoutUs: 5_000_000,
-    retry: null,
-    delayBeforeRetryUs: null,
-    warmupUs: null,
-    inhibitOnFailure: false,
-    haSuspend: false,
-    virtualhost: null,
-    alpha: false,
-    omega: false,
-    quorum: 1,
-    hysteresis: 0,
-    quorumUp: null,
-    quorumDown: null,
-    weight: 1,
-    smtpAlert: null,
-    sorryServer: null,
-    sorryServerInhibit: false,
-    sorryServerForwarding: null,
-    realServers,
-    ...overrides,
-  };
+  const c = built(placed(15, [`virtual_server ${address} ${port} {`, '    lb_algo wlc', '    lb_kind NAT', '    protocol TCP', '}']));
+  return { ...must(c.virtualServers[0], `virtual_server ${address} ${port}`), realServers, ...overrides };
 }
 
-export const checkerCommon: CheckerCommon = {
-  pos: at(22),
-  connectIp: null,
-  connectPort: null,
-  bindTo: null,
-  bindPort: null,
-  bindIf: null,
-  connectTimeoutUs: 5_000_000,
-  fwmark: null,
-  retry: 1,
-  delayBeforeRetryUs: 1_000_000,
-  warmupUs: null,
-  delayLoopUs: 60_000_000,
-  alpha: false,
-  logAllFailures: false,
-};
+/** The common part of a checker on line 22, defaults resolved by the builder (TCP_CHECK's, kind excluded). */
+export const checkerCommon: CheckerCommon = (() => {
+  const c = built(placed(15, ['virtual_server 10.0.0.100 80 {', ...Array<string>(4).fill(''), '    real_server 10.0.0.2 80 {', '        TCP_CHECK {', '        }', '    }', '}']));
+  const tcp = must(c.virtualServers[0]?.realServers[0]?.checkers[0], 'TCP_CHECK');
+  if (tcp.kind !== 'TCP_CHECK') throw new Error(`model-helpers: expected a TCP_CHECK, got ${tcp.kind}`);
+  const { kind: _kind, ...common } = tcp;
+  return common;
+})();
 
 export function globalDefs(overrides: Partial<GlobalDefs> = {}): GlobalDefs {
-  return {
-    routerId: null,
-    notificationEmails: [],
-    notificationEmailFrom: null,
-    smtpServer: null,
-    smtpHeloName: null,
-    smtpConnectTimeoutUs: 30_000_000,
-    smtpAlert: null,
-    smtpAlertVrrp: null,
-    smtpAlertChecker: null,
-    noEmailFaults: false,
-    checkerLogAllFailures: false,
-    vrrpMcastGroup4: '224.0.0.18',
-    vrrpMcastGroup6: 'ff02::12',
-    vrrpVersion: 2,
-    vrrpGarpMasterDelaySec: 5,
-    vrrpGarpMasterRepeat: 5,
-    vrrpGarpMasterRefreshSec: 0,
-    vrrpGarpMasterRefreshRepeat: 1,
-    vrrpGarpLowerPrioDelaySec: null,
-    vrrpGarpLowerPrioRepeat: null,
-    vrrpGarpIntervalUs: 0,
-    vrrpGnaIntervalUs: 0,
-    vrrpMinGarp: false,
-    vrrpGarpExtraIf: null,
-    vrrpDownTimerAdverts: 3,
-    vrrpLowerPrioNoAdvert: false,
-    vrrpHigherPrioSendAdvert: false,
-    vrrpCheckUnicastSrc: false,
-    vrrpSkipCheckAdvAddr: false,
-    vrrpStrict: false,
-    vrrpStartupDelayUs: 0,
-    v3ChecksumAsV2: false,
-    logUnknownVrids: false,
-    vmacPrefix: 'vrrp',
-    vmacAddrPrefix: 'vrrp',
-    dynamicInterfaces: false,
-    dynamicInterfacesAllowIfChanges: false,
-    defaultInterface: null,
-    disableLocalIgmp: false,
-    vrrpNotifyPriorityChanges: false,
-    fifoWriteVrrpStatesOnReload: false,
-    scriptUser: null,
-    enableScriptSecurity: false,
-    notifyFifo: null,
-    notifyFifoScript: null,
-    vrrpNotifyFifo: null,
-    vrrpNotifyFifoScript: null,
-    lvsNotifyFifo: null,
-    lvsNotifyFifoScript: null,
-    startupScript: null,
-    startupScriptTimeoutSec: 10,
-    shutdownScript: null,
-    shutdownScriptTimeoutSec: 10,
-    maxAutoPriority: null,
-    minAutoPriorityDelayUs: 0,
-    pos: null,
-    ...overrides,
-  };
+  return { ...built('').globalDefs, ...overrides };
 }
 
 export function config(overrides: Partial<KeepalivedConfig> = {}): KeepalivedConfig {
-  return {
-    globalDefs: globalDefs(),
-    vrrpScripts: [],
-    trackFiles: [],
-    trackProcesses: [],
-    syncGroups: [],
-    vrrpInstances: [],
-    staticIpAddresses: [],
-    staticRoutes: [],
-    staticRules: [],
-    virtualServerGroups: [],
-    virtualServers: [],
-    ...overrides,
-  };
+  return { ...built(''), ...overrides };
 }
