@@ -13,7 +13,6 @@
  * configured, as keepalived does.
  *
  * Fields keepalived writes that keepalived-ts cannot know, given keepalived's default value:
- *  - `vmac_ifname`: "" (use_vmac is not run by the daemon, no VMAC interface exists);
  *  - `invalid_authtype`: 0 (our `auth-type` drop does not tell an unknown type from a mismatch; all are
  *    counted in `authtype_mismatch`);
  *  - `vroutes` / `vrules`: never written (virtual_routes / virtual_rules are not installed by the daemon);
@@ -29,6 +28,7 @@ import type { GlobalDefs, ScriptSpec, VrrpInstance, VrrpScript } from '../config
 import type { InstanceState, VrrpState } from '../vrrp/fsm/index.js';
 import type { InstanceStats, LastTransition } from './instance.js';
 import type { ResolvedInstance, ResolvedVip } from './instance-config.js';
+import type { ResolvedVmac } from './vmac-plan.js';
 
 /** keepalived's VRRP_STATE_* numbers. */
 export const KEEPALIVED_STATE_NUMBER: Readonly<Record<VrrpState, number>> = {
@@ -187,14 +187,18 @@ export function formatCommand(script: ScriptSpec, resolve: (argv0: string) => st
     .join(' ');
 }
 
-/** keepalived's format_ipaddress for a VIP (`set` when installed). */
-export function formatVip(v: ResolvedVip, installed: boolean): string {
+/**
+ * keepalived's format_ipaddress for a VIP (`set` when installed). A VIP on the instance's VMAC is
+ * written `dev <vmac>@<base interface>`, as keepalived does.
+ */
+export function formatVip(v: ResolvedVip, installed: boolean, vmac?: ResolvedVmac): string {
   const s = v.spec;
   const full = v.family === 4 ? 32 : 128;
   const prefixLen = s.prefixLen ?? full;
   const parts = [prefixLen === full ? v.address : `${v.address}/${prefixLen}`];
   if (v.family === 4 && s.brd !== undefined && s.brd !== '0.0.0.0') parts.push(`brd ${s.brd}`);
-  parts.push(`dev ${v.ifname}`);
+  const onVmac = vmac !== undefined && vmac.ifname !== '' && v.ifname === vmac.ifname;
+  parts.push(`dev ${v.ifname}${onVmac ? `@${vmac.baseIfname}` : ''}`);
   const scope = s.scope ?? 0;
   parts.push(`scope ${SCOPE_NAMES.get(scope) ?? String(scope)}`);
   if (s.label !== undefined) parts.push(`label ${s.label}`);
@@ -247,10 +251,11 @@ export function keepalivedData(src: JsonInstanceSource, ctx: JsonDumpContext): K
   const stateNum = KEEPALIVED_STATE_NUMBER[s.state];
   const strict = vi?.strictMode ?? false;
   const smtpAlert = vi?.smtpAlert ?? ctx.globalDefs?.smtpAlertVrrp ?? ctx.globalDefs?.smtpAlert ?? false;
-  const vips = c.vips.filter((v) => !v.excluded).map((v) => formatVip(v, s.vipsSet));
-  const evips = c.vips.filter((v) => v.excluded).map((v) => formatVip(v, s.vipsSet));
+  const vips = c.vips.filter((v) => !v.excluded).map((v) => formatVip(v, s.vipsSet, c.vmac));
+  const evips = c.vips.filter((v) => v.excluded).map((v) => formatVip(v, s.vipsSet, c.vmac));
   // keepalived ignores track_interface of the instance's own interface ("since own interface").
-  const trackIfp = (vi?.trackInterfaces ?? []).map((t) => t.name).filter((n) => n !== c.ifname);
+  const ownIfnames = new Set([c.ifname, ...(c.vmac !== undefined ? [c.vmac.baseIfname] : [])]);
+  const trackIfp = (vi?.trackInterfaces ?? []).map((t) => t.name).filter((n) => !ownIfnames.has(n));
   const scripts = new Map((ctx.vrrpScripts ?? []).map((sc) => [sc.name, sc] as const));
   const trackScript = (vi?.trackScripts ?? []).flatMap((t) => {
     const spec = scripts.get(t.name)?.script;
@@ -266,7 +271,8 @@ export function keepalivedData(src: JsonInstanceSource, ctx: JsonDumpContext): K
     dont_track_primary: p.trackPrimaryInterface ? 0 : 1,
     skip_check_adv_addr: c.skipCheckAdvAddr ? 1 : 0,
     strict_mode: strict ? 1 : 0,
-    vmac_ifname: '',
+    // use_vmac: the VMAC's name (the wanted one until the link exists); ifname is then the VMAC too.
+    vmac_ifname: c.vmac === undefined ? '' : c.vmac.ifname || c.vmac.wantedName,
     ifp_ifname: c.ifname,
     master_priority: s.masterPriority ?? 0,
     last_transition: lastTransitionWallMs / 1000,

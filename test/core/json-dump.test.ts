@@ -133,6 +133,29 @@ describe('keepalived.json document', () => {
   });
 });
 
+describe('use_vmac instances', () => {
+  it('name the VMAC in vmac_ifname / ifp_ifname and write VIPs on it as dev <vmac>@<base>, as keepalived 2.2.7', () => {
+    const res = loadFixture();
+    const src = sourcesFor(res, real)[1]!; // VI_2, BACKUP
+    const c = src.view.config;
+    const vmac = {
+      wantedName: 'vrrp.52', ifname: 'vrrp.52', ifindex: 9, mac: '00:00:5e:00:01:34', baseIfname: 'kjs-a', baseIfindex: 6,
+      baseMac: c.mac, xmitBase: false, prefix: 'vrrp', family: 4 as const,
+    };
+    const onVmac = {
+      ...c, ifname: 'vrrp.52', ifindex: 9, vmac,
+      vips: c.vips.map((v) => ({ ...v, ifname: 'vrrp.52', spec: { ...v.spec, ifindex: 9 } })),
+    };
+    const master = { ...src.view.fsmState, state: 'MASTER' as const, vipsSet: true };
+    const data = buildKeepalivedJson([{ view: { ...src.view, config: onVmac, fsmState: master }, configured: src.configured! }], ctx(res))[0]!.data;
+    expect([data.vmac_ifname, data.ifp_ifname]).toEqual(['vrrp.52', 'vrrp.52']);
+    expect(data.vips).toEqual(['10.77.0.102/24 dev vrrp.52@kjs-a scope global set']);
+    // Before the link exists the wanted name is reported.
+    const pending = { ...onVmac, vmac: { ...vmac, ifname: '' } };
+    expect(buildKeepalivedJson([{ view: { ...src.view, config: pending } }], ctx(res))[0]!.data.vmac_ifname).toBe('vrrp.52');
+  });
+});
+
 describe('keepalivedStats', () => {
   it('maps our counters and drop codes onto keepalived’s vrrp_stats', () => {
     const st: InstanceStats = {
