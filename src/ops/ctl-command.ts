@@ -11,9 +11,6 @@
 
 import { ControlSocketError, DEFAULT_CONTROL_SOCKET, controlRequest } from './control-socket.js';
 
-/** Commands the daemon's control socket knows besides `status` (which has its own verb). */
-export const CTL_COMMANDS = ['ping', 'debug-crash-checker'] as const;
-
 export interface CtlCommandOptions {
   readonly cmd: string;
   readonly socketPath?: string;
