@@ -111,6 +111,11 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
   const root = hooks.log ?? createDaemonLog(opts);
   const core = root.component('core');
   core.info(`Starting Keepalived-ts v${DAEMON_VERSION}`);
+  if (opts.namespace !== null) {
+    // keepalived 2.2.7 with -s NAME: this line, then every ident gets `_NAME` (Keepalived_vrrp_NAME[pid]).
+    core.info(`Changing syslog ident to Keepalived_${opts.namespace}`);
+    root.setIdentSuffix(`_${opts.namespace}`);
+  }
   if (opts.namespace !== null) core.warn(`--namespace ${opts.namespace} is not supported by keepalived-ts; running in the current namespace`);
   if (opts.umask !== null) process.umask(opts.umask);
   const sd = createSdNotifier({ onError: (err) => core.warn({ err }, 'sd_notify failed') });

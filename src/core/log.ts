@@ -25,7 +25,8 @@
  *   - `KTS_SYSLOG_SOCKET=PATH` (internal, tests) sends the syslog datagrams to PATH instead of /dev/log.
  *   - when /dev/log is missing (containers) one warning says so on the other outputs; -G silences it.
  *
- * Components (`vrrp`, `check`, `core`) map to keepalived's syslog idents; debug categories (`packet`, `fsm`,
+ * Components (`vrrp`, `check`, `core`) map to keepalived's syslog idents (`Keepalived`, `Keepalived_vrrp`,
+ * `Keepalived_healthcheckers`; `_NAME` appended with -s NAME / net_namespace, as 2.2.7 does); debug categories (`packet`, `fsm`,
  * `netlink`, `arp`, `checker`) are child loggers that log at `debug` only when the category is enabled.
  */
 import { openSync, writeSync } from 'node:fs';
@@ -83,6 +84,8 @@ export interface LogOptions {
   readonly syslog?: LogSyslogOptions;
   /** pid shown in text lines (default process.pid). */
   readonly pid?: number;
+  /** Appended to every ident in text and syslog lines (`_NAME` for namespace NAME); default none. */
+  readonly identSuffix?: string;
 }
 
 /** The daemon's root logger plus the settings children need. */
@@ -96,6 +99,11 @@ export interface RootLog {
   isDebugEnabled(cat: DebugCategory): boolean;
   /** Syslog delivery counters; null when syslog output is off. */
   syslogStats(): SyslogStats | null;
+  /**
+   * Appends `_NAME` to every ident from now on (`Keepalived_vrrp_NAME[pid]`), as keepalived does when it
+   * runs in network namespace NAME (after logging `Changing syslog ident to Keepalived_NAME`).
+   */
+  setIdentSuffix(suffix: string): void;
 }
 
 /** Fields pino itself writes, never shown as `key=value` details in text lines. */
@@ -105,9 +113,9 @@ const RESERVED = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'component'
  * Turns one pino JSON record into a keepalived-style text line (without trailing newline).
  * Pure, exported for tests.
  */
-export function formatTextLine(rec: Readonly<Record<string, unknown>>, pid: number, detail: boolean): string {
+export function formatTextLine(rec: Readonly<Record<string, unknown>>, pid: number, detail: boolean, identSuffix = ''): string {
   const comp = typeof rec['component'] === 'string' && rec['component'] in IDENT ? (rec['component'] as LogComponent) : 'core';
-  const ident = IDENT[comp];
+  const ident = IDENT[comp] + identSuffix;
   const instance = typeof rec['instance'] === 'string' ? `(${rec['instance']}) ` : '';
   const msg = typeof rec['msg'] === 'string' ? rec['msg'] : '';
   let line = `${ident}[${pid}]: ${instance}${msg}`;
@@ -144,10 +152,10 @@ function jsonSink(out: { write(line: string): unknown }): RecordSink {
 }
 
 /** Rewrites each record into a keepalived-style text line. */
-function textSink(out: { write(line: string): unknown }, pid: number, detail: boolean): RecordSink {
+function textSink(out: { write(line: string): unknown }, pid: number, detail: boolean, suffix: () => string): RecordSink {
   return {
     parses: true,
-    record: (raw, rec) => void out.write(`${rec === undefined ? raw : formatTextLine(rec, pid, detail)}\n`),
+    record: (raw, rec) => void out.write(`${rec === undefined ? raw : formatTextLine(rec, pid, detail, suffix())}\n`),
   };
 }
 
@@ -203,12 +211,14 @@ export function createRootLog(opts: LogOptions = {}): RootLog {
   const isDebugEnabled = (cat: DebugCategory): boolean => all || debugSet.has(cat);
   const format = opts.format ?? (process.stdout.isTTY ? 'text' : 'json');
   const sinks: RecordSink[] = [];
-  const formatted = (out: { write(line: string): unknown }): RecordSink => (format === 'text' ? textSink(out, pid, detail) : jsonSink(out));
+  let identSuffix = opts.identSuffix ?? '';
+  const suffix = (): string => identSuffix;
+  const formatted = (out: { write(line: string): unknown }): RecordSink => (format === 'text' ? textSink(out, pid, detail, suffix) : jsonSink(out));
   if (opts.destination !== undefined) {
     sinks.push(formatted(opts.destination));
   } else {
     if (opts.stdout ?? opts.file === undefined) sinks.push(formatted(new FdWriter(1)));
-    if (opts.file !== undefined) sinks.push(textSink(new FdWriter(openSync(opts.file, 'a')), pid, detail));
+    if (opts.file !== undefined) sinks.push(textSink(new FdWriter(openSync(opts.file, 'a')), pid, detail, suffix));
   }
   // The outage notice is logged from a later tick (`notice` below): the destination reports it from inside a write.
   const syslog =
@@ -221,7 +231,7 @@ export function createRootLog(opts: LogOptions = {}): RootLog {
           ...(opts.syslog.now !== undefined ? { now: opts.syslog.now } : {}),
           // keepalived's exact line: scrapers anchor on it (`Entering MASTER STATE$`), and RHEL-style
           // setups run with -D by default, so the -D `[key=value]` details stay off syslog.
-          format: (rec) => formatTextLine(rec, pid, false),
+          format: (rec) => formatTextLine(rec, pid, false, identSuffix),
           onOutage: (event) => void setImmediate(() => notice(event)).unref(),
         });
   if (syslog !== undefined) sinks.push(syslogSink(syslog));
@@ -244,6 +254,9 @@ export function createRootLog(opts: LogOptions = {}): RootLog {
     category: (parent, cat) => parent.child({ category: cat }, { level: isDebugEnabled(cat) ? 'debug' : 'info' }),
     isDebugEnabled,
     syslogStats: () => syslog?.stats() ?? null,
+    setIdentSuffix: (s) => {
+      identSuffix = s;
+    },
   };
 }
 

@@ -311,3 +311,22 @@ describe('daemonLogOptions (which outputs the daemon uses)', () => {
     expect(daemonLogOptions(base).syslog?.socketPath).toBe('/dev/log');
   });
 });
+
+describe('ident suffix (-s NAME)', () => {
+  it('appends _NAME to every ident from the moment it is set, on text lines and syslog alike', () => {
+    const lines: string[] = [];
+    const sent: string[] = [];
+    const root = createRootLog({
+      format: 'text',
+      destination: { write: (s: string) => void lines.push(...s.split('\n').filter((l) => l.length > 0)) },
+      syslog: { facility: SYSLOG_FACILITY.daemon, socketPath: '/x', send: (_p, d) => void sent.push(new TextDecoder().decode(d)) },
+      pid: 5,
+    });
+    root.logger.info('before');
+    root.setIdentSuffix('_blue');
+    root.component('vrrp').child({ instance: 'VI_1' }).info('Entering MASTER STATE');
+    root.component('check').info('ok');
+    expect(lines).toEqual(['Keepalived[5]: before', 'Keepalived_vrrp_blue[5]: (VI_1) Entering MASTER STATE', 'Keepalived_healthcheckers_blue[5]: ok']);
+    expect(sent.map((d) => d.replace(HEADER, ''))).toEqual(lines);
+  });
+});
