@@ -2,10 +2,15 @@
  * Pure IP/MAC text <-> bytes conversions used by the rtnetlink codecs.
  *
  * Parsing follows inet_pton(3) (dotted quad with exactly four decimal parts; IPv6 with at most one
- * `::` and an optional trailing dotted quad); formatting follows glibc inet_ntop(3), so our output
+ * `::` and an optional trailing dotted quad) and is the packet codec's own (src/vrrp/packet/ip-address.ts,
+ * one parser for the whole daemon); formatting differs on purpose: this one follows glibc inet_ntop(3), so our output
  * matches what `ip -j addr` prints (lower-case hex, longest zero run compressed, `::a.b.c.d` for
  * IPv4-compatible and `::ffff:a.b.c.d` for IPv4-mapped addresses). Nothing here throws.
  */
+
+import { parseIpv4, parseIpv6 } from '../../vrrp/packet/ip-address.js';
+
+export { parseIpv4, parseIpv6 };
 
 export type IpFamily = 4 | 6;
 
@@ -23,62 +28,6 @@ export function parseIp(text: string): IpBytes | undefined {
   }
   const bytes = parseIpv4(text);
   return bytes ? { family: 4, bytes } : undefined;
-}
-
-/** Dotted quad only (no `10.1`, no octal/hex), like inet_pton(AF_INET). */
-export function parseIpv4(text: string): Uint8Array | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i] ?? '';
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    if (p.length > 1 && p.startsWith('0')) return undefined; // inet_pton rejects leading zeros
-    const n = Number(p);
-    if (n > 255) return undefined;
-    out[i] = n;
-  }
-  return out;
-}
-
-export function parseIpv6(text: string): Uint8Array | undefined {
-  if (text.length === 0 || text.length > 45) return undefined;
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parseGroups = (s: string, allowV4Tail: boolean): number[] | undefined => {
-    if (s === '') return [];
-    const groups = s.split(':');
-    const words: number[] = [];
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i] ?? '';
-      if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
-        const v4 = parseIpv4(g);
-        if (!v4) return undefined;
-        words.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      words.push(parseInt(g, 16));
-    }
-    return words;
-  };
-  let words: number[];
-  if (halves.length === 2) {
-    const head = parseGroups(halves[0] ?? '', false);
-    const tail = parseGroups(halves[1] ?? '', true);
-    if (!head || !tail || head.length + tail.length > 7) return undefined;
-    words = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    const all = parseGroups(text, true);
-    if (!all || all.length !== 8) return undefined;
-    words = all;
-  }
-  const out = new Uint8Array(16);
-  words.forEach((w, i) => {
-    out[2 * i] = w >> 8;
-    out[2 * i + 1] = w & 0xff;
-  });
-  return out;
 }
 
 /** Formats 4 or 16 bytes; any other length gives a hex dump prefixed with `?`, never a throw. */
