@@ -4,6 +4,7 @@
  * typed CliCommand; never exits and never throws on bad input (usage errors are a command too).
  */
 import { Command, CommanderError, Option } from 'commander';
+import { applyNamespaceDefaults, namespacePaths } from './namespace.js';
 import { parseDebugCategories } from '../core/debug-categories.js';
 import type { DebugCategory } from '../core/debug-categories.js';
 
@@ -241,16 +242,18 @@ export function parseCommandLine(args: readonly string[]): CliCommand {
     return { kind: 'configTest', logFile: typeof configTest === 'string' && configTest !== '' ? configTest : null, options };
   }
   if (options.dumpConf && options.json) return { kind: 'dumpConf', options };
-  return { kind: 'daemon', options };
+  // -s NAME: keepalived's per-namespace pid files (and our control socket) unless given explicitly.
+  return { kind: 'daemon', options: applyNamespaceDefaults(options, (f) => program.getOptionValueSource(f) === 'cli') };
 }
 
-/** `keepalived-ts status [--json] [--control-socket PATH]`. */
+/** `keepalived-ts status [--json] [-s NAME] [--control-socket PATH]`. */
 function parseStatusCommand(args: readonly string[]): CliCommand {
   let json = false;
   let socketPath: string | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     if (a === '--json') json = true;
+    else if ((a === '-s' || a === '--namespace') && args[i + 1] !== undefined) socketPath = namespacePaths(args[++i] ?? '').controlSocket;
     else if (a === '--control-socket') {
       const v = args[++i];
       if (v === undefined) return { kind: 'usageError', message: "option '--control-socket <path>' argument missing" };
@@ -325,10 +328,11 @@ keepalived-ts options:
       --json                   With -t: diagnostics as JSON on stdout; with -d: the resolved model as JSON
       --no-host-checks         With -t: skip interface, user and file checks (validate on another host)
       --metrics=[ADDR:]PORT    Serve Prometheus metrics (port alone: 127.0.0.1)
-      --control-socket=PATH    Control socket (default /run/keepalived-ts/control.sock)
+      --control-socket=PATH    Control socket (default /run/keepalived-ts/control.sock,
+                                with -s NAME /run/keepalived-ts/NAME/control.sock)
       --control-group=GROUP    Group allowed to use the control socket (default: root only)
       --debug-categories=LIST  Debug logs for packet,fsm,netlink,arp,checker (comma list) or all
-keepalived-ts status [--json] [--control-socket=PATH]
+keepalived-ts status [--json] [-s NAME | --control-socket=PATH]
                                Print the running daemon's status
 keepalived-ts ctl COMMAND [--control-socket=PATH]
                                Send a control command: ping, or debug-crash-checker

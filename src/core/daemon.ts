@@ -116,7 +116,8 @@ export async function runDaemon(opts: DaemonOptions, hooks: DaemonHooks = {}): P
     core.info(`Changing syslog ident to Keepalived_${opts.namespace}`);
     root.setIdentSuffix(`_${opts.namespace}`);
   }
-  if (opts.namespace !== null) core.warn(`--namespace ${opts.namespace} is not supported by keepalived-ts; running in the current namespace`);
+  // -s NAME: the CLI (src/cli/namespace.ts) started this process inside /run/netns/NAME.
+  if (opts.namespace !== null) core.info(`Running in network namespace ${opts.namespace}`);
   if (opts.umask !== null) process.umask(opts.umask);
   const sd = createSdNotifier({ onError: (err) => core.warn({ err }, 'sd_notify failed') });
   let metricsAddress: Parameters<typeof startMetricsServer>[1] | null = null;

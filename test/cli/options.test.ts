@@ -64,7 +64,8 @@ describe('command line parsing', () => {
     const long = options(
       parseCommandLine(['--use-file=a', '--vrrp', '--check', '--no_bfd', '--all', '--log-console', '--log-detail', '--log-facility=daemon', '--log-file=/tmp/k.log', '--flush-log-file', '--no-syslog', '--release-vips', '--dont-release-vrrp', '--dont-release-ipvs', '--dont-respawn', '--dont-fork', '--dump-conf', '--pid=p', '--vrrp_pid=r', '--checkers_pid=c', '--bfd_pid=b', '--address-monitoring', '--namespace=n', '--all-config', '--config-id=i', '--snmp', '--snmp-agent-socket=s', '--umask=077', '--core-dump', '--core-dump-pattern=core.%p']),
     );
-    expect(long).toMatchObject({ configFile: 'a', all: true, logFile: '/tmp/k.log', flushLogFile: true, coreDumpPattern: 'core.%p', umask: 0o77, configId: 'i' });
+    // --namespace=n: keepalived names the log file /tmp/k_n.log.
+    expect(long).toMatchObject({ configFile: 'a', all: true, logFile: '/tmp/k_n.log', flushLogFile: true, coreDumpPattern: 'core.%p', umask: 0o77, configId: 'i' });
   });
 
   it('keeps optional arguments optional for -g and -M', () => {

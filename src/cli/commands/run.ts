@@ -16,13 +16,29 @@ import { fileURLToPath } from 'node:url';
 import type { DaemonOptions } from '../options.js';
 import type { CliIo } from '../io.js';
 import { runDaemon as runVrrpDaemon } from '../../core/daemon.js';
+import { loadNative } from '../../io/native/index.js';
+import { inNamespace, removeNamespaceDirs, startInNamespace } from '../namespace.js';
 
 /** How long the parent watches the detached child before reporting success. */
 const BACKGROUND_SETTLE_MS = 1500;
 
 export function runDaemon(options: DaemonOptions, io: CliIo, args: readonly string[] = []): Promise<number> {
+  // -s NAME: enter the namespace and start again from inside it (namespace.ts explains why).
+  if (options.namespace !== null && !inNamespace(options.namespace)) {
+    const script = binPath();
+    return startInNamespace(options, args, {
+      io,
+      setNetns: () => {
+        const native = loadNative();
+        return (fd) => native.setNetns(fd);
+      },
+      startInBackground: () => startInBackground(args, io),
+      ...(script !== null ? { script } : {}),
+    });
+  }
   if (!options.dontFork) return startInBackground(args, io);
   return runVrrpDaemon(options).then((code) => {
+    removeNamespaceDirs(options);
     // Safety net: a handle left open by an adapter must not keep a stopped daemon alive.
     setTimeout(() => process.exit(code), 2000).unref();
     return code;

@@ -1,0 +1,80 @@
+/**
+ * `keepalived-ts -n -s NS` started from the host namespace: the daemon runs inside NS (VIP added there,
+ * adverts sent there: a keepalived-ts backup in the other router stays BACKUP), keepalived's
+ * per-namespace pid files /run/keepalived/NS/*.pid exist while it runs and are gone after SIGTERM, the
+ * status command finds it with `status -s NS`, and the host namespace gains no address or link.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assertBuilt, integrationSkipReason, masterDownMs, maxHoldersDuring, topologyPerTest, vrrpConf, waitForMaster, waitForVip } from './helpers.js';
+import type { Router } from './helpers.js';
+import { mustRun, NsProcess, repoRoot, run } from '../lab/netns.js';
+
+const skip = integrationSkipReason() !== undefined;
+
+/** Links and addresses of the host namespace, as comparable strings. */
+async function hostNetworkState(): Promise<string[]> {
+  const raw = JSON.parse(await mustRun('ip', ['-j', 'addr', 'show'])) as { ifname: string; addr_info?: { local: string; prefixlen: number }[] }[];
+  return raw.flatMap((l) => [`link ${l.ifname}`, ...(l.addr_info ?? []).map((a) => `addr ${l.ifname} ${a.local}/${a.prefixlen}`)]).sort();
+}
+
+describe.skipIf(skip)('-s/--namespace', () => {
+  const topology = topologyPerTest();
+
+  it('runs the daemon inside the named namespace when started from the host namespace', async () => {
+    assertBuilt();
+    const topo = await topology.build('itns', '10.94.0');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const vip = '10.94.0.200';
+    const conf = (priority: number): string =>
+      vrrpConf(`it-ns-${priority}`, { vrid: 94, priority, advertInt: 1, authPass: 'ns', vips: [`${vip}/24`] });
+    const hostBefore = await hostNetworkState();
+
+    r2.start(conf(100));
+    const confPath = topo.lab.writeFile('r1-ns.conf', conf(200));
+    const ns = r1.ns.name;
+    const pidDir = join('/run/keepalived', ns);
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), '-n', '-l', '-D', '-s', ns, '-f', confPath], {
+      cwd: repoRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const daemon = new NsProcess('host/keepalived-ts-s', child, join(topo.lab.dir, 'host-kts.log'));
+    topo.lab.track(daemon);
+
+    // VIP in r1's namespace; r2 hears r1's adverts (it stays BACKUP, only r1 holds the VIP).
+    await waitForMaster(topo.routers, vip, r1, masterDownMs(200, 1) + 5000);
+    await daemon.waitForLine(/Running in network namespace/, 1000);
+    expect(await maxHoldersDuring(topo.routers, vip, masterDownMs(100, 1) + 500)).toBe(1);
+    await r2.proc!.waitForLine(/\(VI_1\) Entering BACKUP STATE/, 1000);
+
+    // The daemon process is in the namespace; the pid files name it.
+    const pid = Number(readFileSync(join(pidDir, 'keepalived.pid'), 'utf8').trim());
+    expect(existsSync(join(pidDir, 'vrrp.pid'))).toBe(true);
+    expect((await run('ip', ['netns', 'identify', String(pid)])).stdout.trim()).toBe(ns);
+
+    const status = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), 'status', '-s', ns]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/VI_1\s+MASTER/);
+
+    // Nothing added to the host namespace.
+    expect(await hostNetworkState()).toEqual(hostBefore);
+
+    // SIGTERM to the process we started reaches the daemon: priority 0 advert → r2 takes over at once.
+    const t0 = Date.now();
+    daemon.signal('SIGTERM');
+    await waitForVip(r2, vip, 3000, t0);
+    expect(await daemon.exited).toBe(0);
+    expect(await r1.hasVip(vip)).toBe(false);
+    expect(existsSync(pidDir)).toBe(false);
+    expect(existsSync(join('/run/keepalived-ts', ns))).toBe(false);
+  });
+
+  it('a namespace that does not exist ends the start as keepalived does (message, exit 0)', async () => {
+    assertBuilt();
+    const r = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), '-n', '-s', 'kts-itns-missing', '-f', '/dev/null']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('Unable to set network namespace kts-itns-missing - exiting');
+  });
+});
