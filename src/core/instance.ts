@@ -544,11 +544,11 @@ export class InstanceDriver {
         : { version: 3, type: 1, vrid: this.cfg.vrid, priority, addrCount: addresses.length, checksum: 0, addresses, maxAdverIntCs: intervalCs };
     const family = this.cfg.family;
     const outcomes = await channel.sendToAll((dst) => encodeAdvert(advert, { family, srcAddr: src, dstAddr: dst }));
+    // keepalived's advert_sent / pri_zero_sent: one per advert, however many unicast peers it went to.
+    this.stats.advertsSent++;
+    if (priority === 0) this.stats.priorityZeroSent++;
     for (const o of outcomes) {
-      if (o.ok) {
-        this.stats.advertsSent++;
-        if (priority === 0) this.stats.priorityZeroSent++;
-      } else {
+      if (!o.ok) {
         this.stats.sendErrors++;
         const rl = this.dropLimiter.check('send', this.deps.clock.nowUs());
         if (rl.log) this.log.error({ err: o.error, to: o.destination, suppressed: rl.suppressed }, `failed to send advert to ${o.destination}`);

@@ -13,6 +13,9 @@ import {
 import type { JsonDumpContext, JsonInstanceSource, KeepalivedJsonInstance } from '../../src/core/json-dump.js';
 import type { HostInterface } from '../../src/io/netlink/index.js';
 import { harness, peerAdvert, resolved } from './instance-harness.js';
+import { FakeClock } from '../../src/core/clock.js';
+import { createRootLog } from '../../src/core/log.js';
+import { InstanceDriver } from '../../src/core/instance.js';
 import { createInstance } from '../../src/vrrp/fsm/index.js';
 import type { VrrpState } from '../../src/vrrp/fsm/index.js';
 
@@ -235,5 +238,41 @@ describe('writeJsonDump', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('advert_sent with unicast peers', () => {
+  it('counts one per advert (keepalived), not one per peer nor only the successful ones', async () => {
+    const clock = new FakeClock(0);
+    let sends = 0;
+    const cfg = { ...resolved(255), unicastPeers: ['10.0.0.2', '10.0.0.3'], key: '51/inet/eth0/unicast' };
+    const driver = new InstanceDriver(cfg, {
+      clock,
+      log: createRootLog({ format: 'json', destination: { write: () => undefined } }).component('vrrp'),
+      // The first advert fails to both peers, every later one reaches both.
+      openChannel: () => ({
+        sendToAll: async (encode) => {
+          const failing = sends++ === 0;
+          return cfg.unicastPeers.map((dst) => {
+            const bytes = encode(dst);
+            return failing ? { destination: dst, ok: false as const, error: new Error('EHOSTUNREACH') } : { destination: dst, ok: true as const, bytes: bytes.length };
+          });
+        },
+        close: () => undefined,
+      }),
+      addresses: { add: async () => 'added' as const, remove: async () => 'removed' as const },
+      garp: { announce: () => undefined, cancel: () => undefined },
+      notify: { runScript: async () => undefined, writeFifo: () => undefined },
+      releaseVipsOnStop: true,
+    });
+    driver.start(true); // address owner: MASTER at once, first advert
+    await driver.idle();
+    clock.advance(3_050_000); // three more adverts at 1 s
+    await driver.idle();
+    await driver.stop(); // priority-0 goodbye
+    const st = keepalivedStats(driver.stats);
+    expect(sends).toBe(5);
+    expect([st.advert_sent, st.pri_zero_sent]).toEqual([5, 1]);
+    expect(driver.stats.sendErrors).toBe(2);
   });
 });
