@@ -46,6 +46,8 @@ export interface InstanceStats {
   readonly warnings: Record<string, number>;
   sendErrors: number;
   vipsReadded: number;
+  /** v2 adverts whose auth type keepalived does not know (not 0/1/2): its invalid_authtype; also in drops['auth-type']. */
+  invalidAuthType: number;
 }
 
 export interface InstanceDeps {
@@ -114,7 +116,7 @@ export class InstanceDriver {
   private packetLog: Logger;
   readonly stats: InstanceStats = {
     advertsReceived: 0, advertsSent: 0, becameMaster: 0, releasedMaster: 0, priorityZeroReceived: 0, priorityZeroSent: 0,
-    otherVrid: 0, drops: {}, warnings: {}, sendErrors: 0, vipsReadded: 0,
+    otherVrid: 0, drops: {}, warnings: {}, sendErrors: 0, vipsReadded: 0, invalidAuthType: 0,
   };
 
   constructor(
@@ -155,7 +157,7 @@ export class InstanceDriver {
   clearStats(): void {
     const st = this.stats;
     st.advertsReceived = st.advertsSent = st.becameMaster = st.releasedMaster = 0;
-    st.priorityZeroReceived = st.priorityZeroSent = st.otherVrid = st.sendErrors = st.vipsReadded = 0;
+    st.priorityZeroReceived = st.priorityZeroSent = st.otherVrid = st.sendErrors = st.vipsReadded = st.invalidAuthType = 0;
     for (const k of Object.keys(st.drops)) delete st.drops[k];
     for (const k of Object.keys(st.warnings)) delete st.warnings[k];
   }
@@ -368,6 +370,7 @@ export class InstanceDriver {
       return;
     }
     this.deps.observer?.advertChecked?.(this.cfg.name, this.fsm, srcAddr, advert, chk);
+    if (!chk.ok && chk.drop.code === 'auth-type' && advert.version === 2 && advert.authType > 2) this.stats.invalidAuthType++;
     if (!chk.ok) return this.drop(chk.drop, srcAddr);
     for (const w of chk.warnings) {
       this.stats.warnings[w.code] = (this.stats.warnings[w.code] ?? 0) + 1;

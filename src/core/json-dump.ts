@@ -13,8 +13,6 @@
  * configured, as keepalived does.
  *
  * Fields keepalived writes that keepalived-ts cannot know, given keepalived's default value:
- *  - `invalid_authtype`: 0 (our `auth-type` drop does not tell an unknown type from a mismatch; all are
- *    counted in `authtype_mismatch`);
  *  - `vroutes` / `vrules`: never written (virtual_routes / virtual_rules are not installed by the daemon);
  *  - `master_priority`: the FSM forgets the master's priority on some transitions where keepalived keeps
  *    the last one; 0 when unknown (keepalived's initial value).
@@ -231,8 +229,8 @@ export function keepalivedStats(st: InstanceStats): KeepalivedJsonStats {
     ip_ttl_err: sumOf(st.drops, ['ttl']),
     invalid_type_rcvd: sumOf(st.drops, ['type']),
     addr_list_err: sumOf(st.drops, ['addr-count', 'addr-list']),
-    invalid_authtype: 0,
-    authtype_mismatch: sumOf(st.drops, ['auth-type']),
+    invalid_authtype: st.invalidAuthType,
+    authtype_mismatch: Math.max(0, sumOf(st.drops, ['auth-type']) - st.invalidAuthType),
     auth_failure: sumOf(st.drops, ['auth-pass']),
     pri_zero_rcvd: st.priorityZeroReceived,
     pri_zero_sent: st.priorityZeroSent,

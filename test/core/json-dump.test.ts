@@ -12,7 +12,9 @@ import {
 } from '../../src/core/json-dump.js';
 import type { JsonDumpContext, JsonInstanceSource, KeepalivedJsonInstance } from '../../src/core/json-dump.js';
 import type { HostInterface } from '../../src/io/netlink/index.js';
-import { harness, peerAdvert, resolved } from './instance-harness.js';
+import { GROUP, harness, PEER, peerAdvert, resolved } from './instance-harness.js';
+import { buildIpv4Packet, encodeAdvert } from '../../src/vrrp/packet/index.js';
+import type { VrrpAdvertV2 } from '../../src/vrrp/packet/index.js';
 import { FakeClock } from '../../src/core/clock.js';
 import { createRootLog } from '../../src/core/log.js';
 import { InstanceDriver } from '../../src/core/instance.js';
@@ -36,7 +38,7 @@ const resolveCommand = (argv0: string): string => argv0.replace(/^\/bin\//, '/us
 
 const zeroStats = (): InstanceStats => ({
   advertsReceived: 0, advertsSent: 0, becameMaster: 0, releasedMaster: 0, priorityZeroReceived: 0, priorityZeroSent: 0,
-  otherVrid: 0, drops: {}, warnings: {}, sendErrors: 0, vipsReadded: 0,
+  otherVrid: 0, drops: {}, warnings: {}, sendErrors: 0, vipsReadded: 0, invalidAuthType: 0,
 });
 
 const stateByNumber = new Map(Object.entries(KEEPALIVED_STATE_NUMBER).map(([k, v]) => [v, k as VrrpState] as const));
@@ -165,11 +167,11 @@ describe('keepalivedStats', () => {
       ...zeroStats(),
       advertsReceived: 11, advertsSent: 22, becameMaster: 3, releasedMaster: 2, priorityZeroReceived: 4, priorityZeroSent: 5,
       drops: { 'too-short': 1, length: 2, 'ip-total-length': 3, ttl: 4, type: 5, interval: 6, 'interval-zero': 1, 'addr-count': 7, 'addr-list': 1, 'auth-type': 8, 'auth-pass': 9, vrid: 100 },
-      warnings: { 'addr-list-mismatch': 50 },
+      warnings: { 'addr-list-mismatch': 50 }, invalidAuthType: 3,
     };
     expect(keepalivedStats(st)).toEqual({
       advert_rcvd: 11, advert_sent: 22, become_master: 3, release_master: 2, packet_len_err: 6, advert_interval_err: 7,
-      ip_ttl_err: 4, invalid_type_rcvd: 5, addr_list_err: 8, invalid_authtype: 0, authtype_mismatch: 8, auth_failure: 9,
+      ip_ttl_err: 4, invalid_type_rcvd: 5, addr_list_err: 8, invalid_authtype: 3, authtype_mismatch: 5, auth_failure: 9,
       pri_zero_rcvd: 4, pri_zero_sent: 5,
     });
   });
@@ -274,5 +276,23 @@ describe('advert_sent with unicast peers', () => {
     expect(sends).toBe(5);
     expect([st.advert_sent, st.pri_zero_sent]).toEqual([5, 1]);
     expect(driver.stats.sendErrors).toBe(2);
+  });
+});
+
+describe('invalid_authtype vs authtype_mismatch', () => {
+  it('splits auth-type drops as keepalived: unknown types (not 0/1/2) are invalid, known other types a mismatch', () => {
+    const h = harness(resolved(100)); // PASS
+    h.driver.start(true);
+    const packet = (authType: number): ReturnType<typeof peerAdvert> => {
+      const advert: VrrpAdvertV2 = {
+        version: 2, type: 1, vrid: 51, priority: 200, addrCount: 1, checksum: 0, addresses: ['10.0.0.100'], authType, adverIntS: 1,
+        authData: new Uint8Array(8),
+      };
+      const payload = encodeAdvert(advert, { family: 4, srcAddr: PEER, dstAddr: GROUP });
+      return { family: 4, bytes: buildIpv4Packet(payload, { src: PEER, dst: GROUP }), source: PEER };
+    };
+    for (const t of [0, 2, 5, 7, 0]) h.driver.handlePacket(packet(t));
+    const st = keepalivedStats(h.driver.stats);
+    expect([st.invalid_authtype, st.authtype_mismatch, st.advert_rcvd]).toEqual([2, 3, 0]);
   });
 });
