@@ -10,7 +10,8 @@
  * in NAME (same nsfs inode as /run/netns/NAME) and runs the daemon. With -n the first process stays in
  * the foreground as a thin supervisor (stdio shared, SIGTERM/SIGINT/SIGHUP/SIGUSR1/SIGUSR2 forwarded,
  * the child's exit code returned); the pid files name the daemon process itself, so signals sent by
- * pid (including the real-time JSON / STATS_CLEAR ones) reach it directly. Without -n the usual
+ * pid (including the real-time JSON / STATS_CLEAR ones) reach it directly; systemd notifications of the
+ * child are relayed from the supervisor, systemd's main pid (notify-relay.ts). Without -n the usual
  * background start (commands/run.ts) is made from inside the namespace.
  *
  * Paths, as keepalived with a namespace (observed with keepalived 2.2.7 -s): pid files default to
@@ -30,6 +31,8 @@ import { constants as osConstants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { CliIo } from './io.js';
 import type { DaemonOptions } from './options.js';
+import { startNotifyRelay } from './notify-relay.js';
+import type { RelayNative } from './notify-relay.js';
 
 /** keepalived's RUNSTATEDIR "/netns/": where `ip netns add` mounts named namespaces. */
 export const NETNS_DIR = '/run/netns';
@@ -168,10 +171,13 @@ export function removeNamespaceDirs(o: DaemonOptions): void {
   if (o.controlSocket === p.controlSocket) rmdirs([dirname(p.controlSocket)]);
 }
 
+/** The native calls the start needs: setns, and the sd_notify relay's datagram socket. */
+export type NamespaceNative = RelayNative & { readonly setNetns: SetNetns };
+
 export interface NamespaceStartDeps {
   readonly io: CliIo;
-  /** The native setNetns (loaded lazily by the caller). */
-  readonly setNetns: () => SetNetns;
+  /** The native addon (loaded lazily: only a start with -s needs it). */
+  readonly native: () => NamespaceNative;
   /** The background start of commands/run.ts (without -n), made once inside the namespace. */
   readonly startInBackground: () => Promise<number>;
   /** Script to start again (default process.argv[1], the bin shim). */
@@ -184,14 +190,14 @@ export interface NamespaceStartDeps {
  */
 export function startInNamespace(options: DaemonOptions, args: readonly string[], deps: NamespaceStartDeps): Promise<number> {
   const name = options.namespace ?? '';
-  let setNetns: SetNetns;
+  let native: NamespaceNative;
   try {
-    setNetns = deps.setNetns();
+    native = deps.native();
   } catch (err) {
     deps.io.stderr(`keepalived-ts: cannot enter network namespace ${name}: ${(err as Error).message}\n`);
     return Promise.resolve(1);
   }
-  const entered = enterNamespace(name, setNetns);
+  const entered = enterNamespace(name, (fd) => native.setNetns(fd));
   if (!entered.ok) {
     for (const l of entered.lines) deps.io.stderr(`${l}\n`);
     return Promise.resolve(0);
@@ -202,14 +208,16 @@ export function startInNamespace(options: DaemonOptions, args: readonly string[]
     deps.io.stderr('keepalived-ts: cannot find the script to start in the namespace\n');
     return Promise.resolve(1);
   }
-  return superviseInNamespace(process.execPath, [...process.execArgv, script, ...args], deps.io);
+  const relay = startNotifyRelay(process.env['NOTIFY_SOCKET'], native, (m) => deps.io.stderr(`keepalived-ts: ${m}\n`));
+  const env = relay === undefined ? process.env : { ...process.env, NOTIFY_SOCKET: relay.socketPath };
+  return superviseInNamespace(process.execPath, [...process.execArgv, script, ...args], env, deps.io).finally(() => relay?.close());
 }
 
 /** Runs the daemon child in the foreground: signals forwarded, its exit code (128 + signal) returned. */
-function superviseInNamespace(node: string, argv: readonly string[], io: CliIo): Promise<number> {
+function superviseInNamespace(node: string, argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
     // Own process group: a terminal's Ctrl-C reaches the daemon once, through the forwarder.
-    const child = spawn(node, argv, { stdio: 'inherit', detached: true });
+    const child = spawn(node, argv, { stdio: 'inherit', detached: true, env });
     const forward = (sig: NodeJS.Signals): void => {
       child.kill(sig);
     };

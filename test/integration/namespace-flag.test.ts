@@ -2,7 +2,8 @@
  * `keepalived-ts -n -s NS` started from the host namespace: the daemon runs inside NS (VIP added there,
  * adverts sent there: a keepalived-ts backup in the other router stays BACKUP), keepalived's
  * per-namespace pid files /run/keepalived/NS/*.pid exist while it runs and are gone after SIGTERM, the
- * status command finds it with `status -s NS`, and the host namespace gains no address or link.
+ * status command finds it with `status -s NS`, systemd's READY=1 comes through the supervisor's
+ * sd_notify relay, and the host namespace gains no address or link.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assertBuilt, integrationSkipReason, masterDownMs, maxHoldersDuring, topologyPerTest, vrrpConf, waitForMaster, waitForVip } from './helpers.js';
 import type { Router } from './helpers.js';
-import { mustRun, NsProcess, repoRoot, run } from '../lab/netns.js';
+import { mustRun, NsProcess, repoRoot, run, waitFor } from '../lab/netns.js';
+import { loadNative } from '../../src/io/native/index.js';
 
 const skip = integrationSkipReason() !== undefined;
 
@@ -36,9 +38,13 @@ describe.skipIf(skip)('-s/--namespace', () => {
     const confPath = topo.lab.writeFile('r1-ns.conf', conf(200));
     const ns = r1.ns.name;
     const pidDir = join('/run/keepalived', ns);
+    const native = loadNative();
+    const notifyPath = join(topo.lab.dir, 'notify.sock');
+    const notifyFd = native.unixDgramBind(notifyPath);
     const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), '-n', '-l', '-D', '-s', ns, '-f', confPath], {
       cwd: repoRoot(),
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NOTIFY_SOCKET: notifyPath },
     });
     const daemon = new NsProcess('host/keepalived-ts-s', child, join(topo.lab.dir, 'host-kts.log'));
     topo.lab.track(daemon);
@@ -53,6 +59,18 @@ describe.skipIf(skip)('-s/--namespace', () => {
     const pid = Number(readFileSync(join(pidDir, 'keepalived.pid'), 'utf8').trim());
     expect(existsSync(join(pidDir, 'vrrp.pid'))).toBe(true);
     expect((await run('ip', ['netns', 'identify', String(pid)])).stdout.trim()).toBe(ns);
+
+    // READY=1 reached "systemd" through the supervisor's relay (the daemon was given the relay's socket).
+    const buf = Buffer.alloc(4096);
+    await waitFor('READY=1 relayed', () => {
+      for (let n = native.unixDgramRecv(notifyFd, buf); n !== undefined; n = native.unixDgramRecv(notifyFd, buf)) {
+        if (/^READY=1$/m.test(buf.subarray(0, n).toString())) return true;
+      }
+      return undefined;
+    }, 5000);
+    native.closeFd(notifyFd);
+    const daemonEnv = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    expect(daemonEnv.find((e) => e.startsWith('NOTIFY_SOCKET='))).toMatch(/^NOTIFY_SOCKET=.*kts-notify-.*\/notify\.sock$/);
 
     const status = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), 'status', '-s', ns]);
     expect(status.code).toBe(0);

@@ -28,10 +28,7 @@ export function runDaemon(options: DaemonOptions, io: CliIo, args: readonly stri
     const script = binPath();
     return startInNamespace(options, args, {
       io,
-      setNetns: () => {
-        const native = loadNative();
-        return (fd) => native.setNetns(fd);
-      },
+      native: loadNative,
       startInBackground: () => startInBackground(args, io),
       ...(script !== null ? { script } : {}),
     });
