@@ -194,11 +194,16 @@ export interface TrackProcess {
   /** Process name (comm or argv[0]) and optional parameters. */
   readonly process: string | null;
   readonly params: readonly string[];
-  readonly paramMatch: 'exact' | 'initial' | 'partial';
+  /**
+   * keepalived PARAM_MATCH_*: 'none' = parameters are not looked at (default without parameters);
+   * parameters on the `process` line or a bare `param_match` make it 'exact'.
+   */
+  readonly paramMatch: 'none' | 'exact' | 'initial' | 'partial';
   readonly weight: number; // 0
   readonly weightReverse: boolean;
   readonly quorum: number; // 1
-  readonly quorumMax: number; // unlimited = 2^32-1
+  /** Unlimited = 2^32-1; `quorum_max 0` (without a quorum above 1) sets quorum to 0 too. */
+  readonly quorumMax: number;
   readonly forkDelayUs: number; // 0
   readonly terminateDelayUs: number; // 0
   readonly fullCommand: boolean;

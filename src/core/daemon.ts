@@ -466,8 +466,11 @@ export class Daemon {
     const out = new Map<string, ResolvedInstance>();
     for (const eff of loaded.instances) {
       const vi = eff.instance;
-      if (vi.trackProcesses.length + vi.trackBfds.length > 0) {
-        this.core.warn(`(${vi.name}) track_process/track_bfd are not supported by the daemon yet and are ignored`);
+      if (vi.trackBfds.length > 0) {
+        this.core.warn(
+          { code: 'KTS_TRACK_BFD_UNSUPPORTED' },
+          `(${vi.name}) track_bfd ${vi.trackBfds.map((b) => b.name).join(', ')} ignored: keepalived-ts has no BFD, these sessions never change the instance's state or priority`,
+        );
       }
       try {
         const { instance, skipped } = resolveInstance(eff, loaded.config, ifaces);

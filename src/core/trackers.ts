@@ -1,8 +1,10 @@
 /**
- * The daemon's tracked objects in one place: `vrrp_script` runners and `track_file` watchers for the
- * objects some instance tracks, plus interface state for `track_interface`. Every change is fanned out
- * to the instance drivers (`InstanceDriver.observe`), which fold it into their tracking set.
- * On reload, unchanged scripts keep running (and keep their rise/fall state).
+ * The daemon's tracked objects in one place: `vrrp_script` runners, `track_file` watchers and the
+ * `vrrp_track_process` poller for the objects some instance tracks, plus interface state for
+ * `track_interface`. Every change is fanned out to the instance drivers (`InstanceDriver.observe`),
+ * which fold it into their tracking set.
+ * On reload, unchanged scripts keep running (and keep their rise/fall state), and an unchanged set of
+ * tracked processes keeps its counts and pending delays.
  */
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
@@ -10,6 +12,7 @@ import type { InstanceDriver } from './instance.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { ScriptTrackers } from './script-trackers.js';
 import { FileTrackers } from './file-trackers.js';
+import { ProcessTrackers } from './process-trackers.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { EffectiveInstance } from '../config/validate/index.js';
 import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
@@ -25,6 +28,8 @@ export class Trackers {
   private scripts: ScriptTrackers | undefined;
   private scriptsSignature = '';
   private files: FileTrackers | undefined;
+  private processes: ProcessTrackers | undefined;
+  private processesSignature = '';
   private started = false;
 
   constructor(
@@ -59,6 +64,24 @@ export class Trackers {
       this.files.start();
       for (const d of this.drivers()) for (const name of d.trackedNames('file')) d.observe('file', name, this.files.observation(name));
     }
+    this.updateProcesses(config, resolved);
+  }
+
+  /** Restarts the process poller only when the tracked vrrp_track_process objects changed. */
+  private updateProcesses(config: KeepalivedConfig, resolved: ReadonlyMap<string, ResolvedInstance>): void {
+    const wanted = trackedNames(resolved, 'process');
+    const procs = config.trackProcesses.filter((p) => wanted.has(p.name));
+    const signature = JSON.stringify(procs.map(({ pos: _pos, ...rest }) => rest));
+    if (signature === this.processesSignature && this.processes !== undefined) return;
+    this.processes?.stop();
+    this.processesSignature = signature;
+    this.processes = new ProcessTrackers(procs, this.clock, this.log, (name, obs) => {
+      for (const d of this.drivers()) d.observe('process', name, obs);
+    });
+    if (this.started) {
+      this.processes.start();
+      for (const d of this.drivers()) for (const name of d.trackedNames('process')) d.observe('process', name, this.processes.observation(name));
+    }
   }
 
   /** Feeds a (new) driver the current state of everything it tracks. */
@@ -72,6 +95,10 @@ export class Trackers {
       const obs = this.scripts?.observation(name);
       if (obs !== undefined && obs.kind !== 'unknown') d.observe('script', name, obs);
     }
+    for (const name of d.trackedNames('process')) {
+      const obs = this.processes?.observation(name);
+      if (obs !== undefined && obs.kind !== 'unknown') d.observe('process', name, obs);
+    }
   }
 
   /** A link changed state (track_interface). */
@@ -83,10 +110,12 @@ export class Trackers {
     this.started = true;
     this.scripts?.start();
     this.files?.start();
+    this.processes?.start();
   }
 
   stop(): void {
     this.scripts?.stop();
     this.files?.stop();
+    this.processes?.stop();
   }
 }

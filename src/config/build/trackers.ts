@@ -268,15 +268,23 @@ export function buildTrackFile(ctx: BuildContext, node: ConfigNode, declared: De
 }
 
 // --- vrrp_track_process ----------------------------------------------------------------------
+// keepalived 2.2.7 vrrp_parser.c vrrp_tprocess_*: handlers apply in file order (quorum vs
+// quorum_max checks look at what was set before), delays are 0.000001..3600 s, the weight is
+// [-254..254] without the ±254 clamp of the track_* reference lines.
 
-type ProcState = Mutable<TrackProcess> & { paramMatchSet: boolean };
+type ProcState = Mutable<TrackProcess>;
+
+/** keepalived read_decimal_unsigned_strvec(…, 1, 3600 * TIMER_HZ, …). */
+const MAX_PROCESS_DELAY_US = 3600 * US_PER_SEC;
 
 function delayKw(set: (p: ProcState, us: number) => void) {
   return (ctx: BuildContext, node: ConfigNode, p: ProcState): void => {
     const a = ctx.arg(node, 1);
     if (a === undefined) return;
-    const r = parseTimerUs(a, 0, UINT_MAX);
-    if (!r.ok) return ctx.error(node, BuildCodes.INVALID_NUMBER, `${node.keyword} '${a}' for track process ${p.name} is invalid - ignoring`);
+    const r = parseTimerUs(a, 1, MAX_PROCESS_DELAY_US);
+    if (!r.ok) {
+      return ctx.error(node, BuildCodes.INVALID_NUMBER, `${node.keyword} (${a}) for vrrp_track_process ${p.name} must be between [0.000001..3600] inclusive. Ignoring...`);
+    }
     set(p, r.value);
   };
 }
@@ -289,39 +297,47 @@ const processHandlers = handlers<ProcState>({
     p.process = a;
     if (node.args.length > 1) {
       p.params = node.args.slice(1);
+      if (p.paramMatch === 'none') p.paramMatch = 'exact';
       p.fullCommand = true;
     }
   },
   param_match: (ctx, node, p) => {
-    const a = ctx.arg(node, 1);
-    if (a === undefined) return;
-    if (a === 'initial' || a === 'partial') {
-      p.paramMatch = a;
-      p.paramMatchSet = true;
-    } else ctx.error(node, BuildCodes.INVALID_VALUE, `Invalid param_match '${a}' for track process ${p.name} - ignoring`);
+    // A bare `param_match` means an exact match (of no parameters when none are given).
+    const a = node.args[0];
+    if (a === undefined) p.paramMatch = 'exact';
+    else if (a === 'initial' || a === 'partial') p.paramMatch = a;
+    else return ctx.error(node, BuildCodes.INVALID_VALUE, `Invalid param_match type ${a} - ignoring`);
+    p.fullCommand = true;
   },
   weight: (ctx, node, p) => {
-    const a = ctx.arg(node, 1);
-    if (a === undefined) return;
-    const w = readWeight(ctx, node, a, `track process ${p.name}`);
-    if (w !== null) p.weight = w;
+    const a = node.args[0];
+    if (a === undefined) return ctx.error(node, BuildCodes.MISSING_PARAMETER, `No weight specified for track process ${p.name} - ignoring`);
+    if (p.weight !== 0) return ctx.error(node, BuildCodes.DUPLICATE, `Weight already set for track process ${p.name} - ignoring ${a}`);
+    const r = parseInt10(a, -254, 254);
+    if (!r.ok) return ctx.error(node, BuildCodes.INVALID_NUMBER, `Weight (${a}) for vrrp_track_process ${p.name} must be between [-254..254] inclusive. Ignoring...`);
     const opt = node.args[1];
     if (opt === 'reverse') p.weightReverse = true;
-    else if (opt !== undefined) ctx.error(node, BuildCodes.INVALID_VALUE, `Unknown option ${opt} for track process ${p.name} weight`);
+    else if (opt !== undefined) ctx.error(node, BuildCodes.INVALID_VALUE, `vrrp_track_process ${p.name} unknown weight option ${opt}`);
+    p.weight = r.value;
   },
   quorum: (ctx, node, p) => {
     const a = ctx.arg(node, 1);
     if (a === undefined) return;
     const r = parseUnsigned(a, 1, 65535);
-    if (!r.ok) return ctx.error(node, BuildCodes.INVALID_NUMBER, `Invalid quorum ${a} for track process ${p.name} - ignoring`);
+    if (!r.ok) return ctx.error(node, BuildCodes.INVALID_NUMBER, `Quorum (${a}) for vrrp_track_process ${p.name} must be between [1..65535] inclusive. Ignoring...`);
+    if (r.value > p.quorumMax) return ctx.error(node, BuildCodes.INVALID_VALUE, 'Quorum is greater than quorum_max - ignoring');
     p.quorum = r.value;
   },
   quorum_max: (ctx, node, p) => {
     const a = ctx.arg(node, 1);
     if (a === undefined) return;
     const r = parseUnsigned(a, 0, 65535);
-    if (!r.ok) return ctx.error(node, BuildCodes.INVALID_NUMBER, `Invalid quorum_max ${a} for track process ${p.name} - ignoring`);
+    if (!r.ok) return ctx.error(node, BuildCodes.INVALID_NUMBER, `quorum_max (${a}) for vrrp_track_process ${p.name} must be between [0..65535] inclusive. Ignoring...`);
+    // quorum_max 0 (= "fail while any matching process runs") is allowed unless a quorum above 1 was set.
+    if ((r.value !== 0 || p.quorum > 1) && r.value < p.quorum) return ctx.error(node, BuildCodes.INVALID_VALUE, 'quorum_max is less than quorum - ignoring');
     p.quorumMax = r.value;
+    if (r.value === 0) p.quorum = 0;
+    else if (p.quorum === 0) p.quorum = 1;
   },
   delay: delayKw((p, us) => {
     p.forkDelayUs = us;
@@ -342,7 +358,7 @@ export function buildTrackProcess(ctx: BuildContext, node: ConfigNode, declared:
     pos: node.pos,
     process: null,
     params: [],
-    paramMatch: 'exact',
+    paramMatch: 'none',
     weight: 0,
     weightReverse: false,
     quorum: 1,
@@ -350,19 +366,14 @@ export function buildTrackProcess(ctx: BuildContext, node: ConfigNode, declared:
     forkDelayUs: 0,
     terminateDelayUs: 0,
     fullCommand: false,
-    paramMatchSet: false,
   };
   walkBlock(ctx, node.children ?? [], vrrpTrackProcessKeywords, processHandlers, p);
   if (p.process === null) {
     ctx.error(node, BuildCodes.INCOMPLETE, `track process '${name}' process name not specified`);
     return null;
   }
-  if (p.quorumMax < p.quorum) {
-    ctx.error(node, BuildCodes.INVALID_VALUE, `track process ${name} quorum_max ${p.quorumMax} is less than quorum ${p.quorum} - setting to quorum`);
-    p.quorumMax = p.quorum;
-  }
   if (declared.trackProcesses.has(name)) return duplicate(ctx, node, 'vrrp_track_process', name);
-  const { paramMatchSet: _s, ...out } = p;
+  const out: TrackProcess = { ...p };
   declared.trackProcesses.set(name, out);
   return out;
 }
