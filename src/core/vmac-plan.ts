@@ -16,6 +16,12 @@
  *   instances IPv6 disabled (addr_gen_mode 1, disable_ipv6 1); on the base interface arp_ignore=1 and
  *   arp_filter=1 (only raised from 0); when net.ipv4.conf.all.rp_filter is set (IPv4 instances), every
  *   interface and `default` get max(own, all) and all becomes 0 (man keepalived.conf: restored on exit).
+ * - deliberately more than keepalived: arp_announce=2 on the base interface. Replies from a VIP leave
+ *   through the base interface (its connected route comes first), and with arp_announce 0 the base's
+ *   ARP request for the client says "tell <VIP>" with the base MAC, so the client's neighbour entry for
+ *   the VIP flips from the virtual MAC to the base MAC (keepalived 2.2.7 does this, observed) and the
+ *   VMAC no longer spares clients an ARP change at failover. arp_announce 2 makes such requests use
+ *   the base interface's own address.
  * - IGMP from the VMAC: keepalived drops it with nftables; we set net.ipv4.igmp_link_local_mcast_reports
  *   to 0 while a VMAC carries adverts (vmac-channel.ts explains why).
  */
@@ -165,14 +171,16 @@ export function vmacLinkSysctls(ifname: string, family: 4 | 6): readonly SysctlW
 
 /**
  * Base interface: it must not answer ARP for VIPs that live on its VMACs with its own MAC
- * (arp_ignore 1: only for addresses of the receiving interface; arp_filter 1). Values already
- * non-zero (e.g. arp_ignore 2) are kept. `read` gives the current value (undefined: unknown).
+ * (arp_ignore 1: only for addresses of the receiving interface; arp_filter 1), nor announce a VIP
+ * with its own MAC in its ARP requests (arp_announce 2, see the header). Values already at least
+ * as strict are kept. `read` gives the current value (undefined: unknown).
  */
 export function baseLinkSysctls(ifname: string, read: (key: string) => number | undefined): readonly SysctlWrite[] {
   const out: SysctlWrite[] = [];
-  for (const name of ['arp_ignore', 'arp_filter']) {
+  for (const [name, value] of [['arp_ignore', 1], ['arp_filter', 1], ['arp_announce', 2]] as const) {
     const key = ipv4Conf(ifname, name);
-    if (read(key) === 0) out.push({ key, value: 1 });
+    const now = read(key);
+    if (name === 'arp_announce' ? now !== undefined && now < value : now === 0) out.push({ key, value });
   }
   return out;
 }

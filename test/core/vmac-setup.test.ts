@@ -101,8 +101,13 @@ describe('vmac plan', () => {
       { key: 'ipv6/conf/vrrp.51/disable_ipv6', value: 1 },
     ]);
     expect(vmacLinkSysctls('vrrp.51', 6).some((w) => w.key.endsWith('disable_ipv6'))).toBe(false);
-    const table = new Map([['ipv4/conf/eth0/arp_ignore', 2], ['ipv4/conf/eth0/arp_filter', 0]]);
-    expect(baseLinkSysctls('eth0', (k) => table.get(k))).toEqual([{ key: 'ipv4/conf/eth0/arp_filter', value: 1 }]);
+    const table = new Map([['ipv4/conf/eth0/arp_ignore', 2], ['ipv4/conf/eth0/arp_filter', 0], ['ipv4/conf/eth0/arp_announce', 1]]);
+    expect(baseLinkSysctls('eth0', (k) => table.get(k))).toEqual([
+      { key: 'ipv4/conf/eth0/arp_filter', value: 1 },
+      { key: 'ipv4/conf/eth0/arp_announce', value: 2 },
+    ]);
+    table.set('ipv4/conf/eth0/arp_announce', 2);
+    expect(baseLinkSysctls('eth0', (k) => table.get(k))).toHaveLength(1);
     expect(rpFilterSysctls(['eth0'], () => 0)).toEqual([]);
     const rp = new Map([['ipv4/conf/all/rp_filter', 2], ['ipv4/conf/default/rp_filter', 1], ['ipv4/conf/eth0/rp_filter', 0], ['ipv4/conf/eth1/rp_filter', 2]]);
     expect(rpFilterSysctls(['eth0', 'eth1'], (k) => rp.get(k))).toEqual([
@@ -161,7 +166,7 @@ function world(initial: Record<string, number> = {}, host: HostInterface[] = [LO
 }
 
 const HOST_SYSCTLS = {
-  'ipv4/conf/eth0/arp_ignore': 0, 'ipv4/conf/eth0/arp_filter': 0, 'ipv4/conf/eth0/rp_filter': 0,
+  'ipv4/conf/eth0/arp_ignore': 0, 'ipv4/conf/eth0/arp_filter': 0, 'ipv4/conf/eth0/arp_announce': 0, 'ipv4/conf/eth0/rp_filter': 0,
   'ipv4/conf/all/rp_filter': 1, 'ipv4/conf/default/rp_filter': 1, 'ipv4/conf/lo/rp_filter': 0,
   'ipv4/igmp_link_local_mcast_reports': 1,
 };
@@ -179,6 +184,7 @@ describe('VmacSetup', () => {
     expect(up).toBeGreaterThan(disabled6);
     expect(w.sysctls.get('ipv4/conf/eth0/arp_ignore')).toBe(1);
     expect(w.sysctls.get('ipv4/conf/eth0/arp_filter')).toBe(1);
+    expect(w.sysctls.get('ipv4/conf/eth0/arp_announce')).toBe(2);
     expect(w.sysctls.get('ipv4/conf/all/rp_filter')).toBe(0);
     expect(w.sysctls.get('ipv4/conf/eth0/rp_filter')).toBe(1);
     expect(w.sysctls.get('ipv4/conf/lo/rp_filter')).toBe(0);
