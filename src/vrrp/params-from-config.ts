@@ -17,7 +17,7 @@
  */
 
 import type { EffectiveInstance } from '../config/validate/index.js';
-import type { KeepalivedConfig, VrrpInstance, VrrpSyncGroup, WeightedRef } from '../config/model.js';
+import type { GlobalDefs, KeepalivedConfig, VrrpInstance, VrrpSyncGroup, WeightedRef } from '../config/model.js';
 import type { GarpParams, TrackerDef, TrackerKind, VrrpInstanceParams } from './params.js';
 import type { SyncGroupParams } from './sync-group.js';
 import type { ScriptTrackerParams } from './tracking/script-tracker.js';
@@ -70,14 +70,19 @@ function resolveRefs(
   return out;
 }
 
-function garpParams(vi: VrrpInstance): GarpParams {
+/**
+ * keepalived 2.2.7: an unset garp_lower_prio_delay/_repeat takes the global vrrp_garp_lower_prio_* value,
+ * which itself defaults to the GLOBAL vrrp_garp_master_delay/_repeat (not the instance's); strict mode
+ * forces both to 0.
+ */
+function garpParams(vi: VrrpInstance, g: GlobalDefs, strict: boolean): GarpParams {
   return {
     masterDelayUs: vi.garpMasterDelaySec * US_PER_S,
     masterRepeat: vi.garpMasterRepeat,
     masterRefreshUs: vi.garpMasterRefreshSec * US_PER_S,
     masterRefreshRepeat: vi.garpMasterRefreshRepeat,
-    lowerPrioDelayUs: (vi.garpLowerPrioDelaySec ?? vi.garpMasterDelaySec) * US_PER_S,
-    lowerPrioRepeat: vi.garpLowerPrioRepeat ?? vi.garpMasterRepeat,
+    lowerPrioDelayUs: strict ? 0 : (vi.garpLowerPrioDelaySec ?? g.vrrpGarpMasterDelaySec) * US_PER_S,
+    lowerPrioRepeat: strict ? 0 : (vi.garpLowerPrioRepeat ?? g.vrrpGarpMasterRepeat),
   };
 }
 
@@ -116,7 +121,7 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
       initialState: vi.state,
       preempt: !e.nopreempt,
       preemptDelayUs: e.preemptDelayUs,
-      garp: garpParams(vi),
+      garp: garpParams(vi, g, strict),
       downTimerAdverts: vi.downTimerAdverts,
       lowerPrioNoAdvert: vi.lowerPrioNoAdvert || strict,
       higherPrioSendAdvert: vi.higherPrioSendAdvert && !strict,

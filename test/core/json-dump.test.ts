@@ -98,7 +98,7 @@ describe('keepalived.json document', () => {
    * 2.2.7 to the global vrrp_garp_lower_prio_delay (default vrrp_garp_master_delay, 5 s; vrrp.c
    * vrrp_complete_instance). Remove the entry once params-from-config follows keepalived.
    */
-  const KNOWN_DIVERGENCES: Readonly<Record<string, object>> = { VI_3: { garp_lower_prio_delay: 2 } };
+  const KNOWN_DIVERGENCES: Readonly<Record<string, object>> = {};
 
   it('fills every configuration-derived field with keepalived’s value and unit', () => {
     const res = loadFixture();

@@ -102,6 +102,17 @@ describe('vrrpParamsFromConfig', () => {
     });
   });
 
+  it('lower-priority GARPs default to the global garp_master delay/repeat, not the instance one; strict mode zeroes them', () => {
+    const conf = (globals: string, body: string): string =>
+      `global_defs {\n${globals}\n}\nvrrp_instance V {\n  interface eth0\n  virtual_router_id 7\n  priority 100\n${body}\n  virtual_ipaddress {\n    10.0.0.7\n  }\n}\n`;
+    const garp = (text: string) => paramsFromConfText(text).runtime.instances[0]!.garp;
+    expect(garp(conf('  vrrp_garp_master_delay 3\n  vrrp_garp_master_repeat 4', '  garp_master_delay 2\n  garp_master_repeat 9'))).toMatchObject({
+      masterDelayUs: 2_000_000, masterRepeat: 9, lowerPrioDelayUs: 3_000_000, lowerPrioRepeat: 4,
+    });
+    expect(garp(conf('  vrrp_garp_lower_prio_delay 7', '  garp_master_delay 2'))).toMatchObject({ lowerPrioDelayUs: 7_000_000, lowerPrioRepeat: 5 });
+    expect(garp(conf('  vrrp_strict', '  garp_lower_prio_repeat 3'))).toMatchObject({ lowerPrioDelayUs: 0, lowerPrioRepeat: 0 });
+  });
+
   it('resolves tracker weights: reference overrides the object, undeclared dropped, interfaces unweighted by default', () => {
     expect(vi('VI_1').trackers).toEqual([
       { kind: 'interface', name: 'eth1', weight: 0, reverse: false },
