@@ -1,9 +1,11 @@
 /**
- * SIGUSR1 / SIGUSR2 dumps, in the spirit of keepalived's /tmp/keepalived.data and /tmp/keepalived.stats
- * (keepalived documents neither format as stable; ours keeps its section names and field labels so the
- * usual grep-based exporters find "State = MASTER" and the counters). Pure formatters + a writer.
+ * SIGUSR1 / SIGUSR2 dumps: /tmp/keepalived.data in the spirit of keepalived's (its section names and field
+ * labels, so grep-based exporters find "State = MASTER") and /tmp/keepalived.stats exactly as keepalived
+ * 2.2.7 lays it out. Pure formatters + a symlink-safe writer.
  */
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { keepalivedStats } from './json-dump.js';
 import type { InstanceDriver } from './instance.js';
 import { currentMasterDownIntervalUs } from '../vrrp/fsm/index.js';
 
@@ -42,47 +44,53 @@ export function formatDataDump(drivers: readonly InstanceDriver[], now: Date = n
   return `${out.join('\n')}\n`;
 }
 
-/** `/tmp/keepalived.stats`: per-instance counters. */
+/**
+ * `/tmp/keepalived.stats`: per-instance counters, line for line as keepalived 2.2.7 writes them (exporters
+ * parse this file by section and label, so no extra lines: our other counters are in status and metrics).
+ * The counters come from the same mapping as keepalived.json's `stats` object.
+ */
 export function formatStatsDump(drivers: readonly InstanceDriver[]): string {
   const out: string[] = [];
   for (const d of drivers) {
-    const st = d.stats;
-    const drop = (code: string): number => st.drops[code] ?? 0;
+    const st = keepalivedStats(d.stats);
     out.push(
       `VRRP Instance: ${d.name}`,
       '  Advertisements:',
-      `    Received: ${st.advertsReceived}`,
-      `    Sent: ${st.advertsSent}`,
-      `  Became master: ${st.becameMaster}`,
-      `  Released master: ${st.releasedMaster}`,
+      `    Received: ${st.advert_rcvd}`,
+      `    Sent: ${st.advert_sent}`,
+      `  Became master: ${st.become_master}`,
+      `  Released master: ${st.release_master}`,
       '  Packet Errors:',
-      `    Length: ${drop('too-short') + drop('length') + drop('ip-truncated') + drop('ip-total-length') + drop('ip-header-length')}`,
-      `    TTL: ${drop('ttl')}`,
-      `    Invalid Type: ${drop('type')}`,
-      `    Advertisement Interval: ${drop('interval') + drop('interval-zero')}`,
-      `    Address List: ${(st.warnings['addr-count-mismatch'] ?? 0) + (st.warnings['addr-list-mismatch'] ?? 0)}`,
-      `    Checksum: ${drop('checksum')}`,
-      `    Version: ${drop('version') + drop('version-mismatch')}`,
+      `    Length: ${st.packet_len_err}`,
+      `    TTL: ${st.ip_ttl_err}`,
+      `    Invalid Type: ${st.invalid_type_rcvd}`,
+      `    Advertisement Interval: ${st.advert_interval_err}`,
+      `    Address List: ${st.addr_list_err}`,
       '  Authentication Errors:',
-      `    Invalid Type: ${drop('auth-type')}`,
-      `    Failure: ${drop('auth-pass')}`,
+      `    Invalid Type: ${st.invalid_authtype}`,
+      `    Type Mismatch: ${st.authtype_mismatch}`,
+      `    Failure: ${st.auth_failure}`,
       '  Priority Zero:',
-      `    Received: ${st.priorityZeroReceived}`,
-      `    Sent: ${st.priorityZeroSent}`,
-      `  Send errors: ${st.sendErrors}`,
-      `  VIPs re-added after external deletion: ${st.vipsReadded}`,
-      `  Other VRIDs seen: ${st.otherVrid}`,
+      `    Received: ${st.pri_zero_rcvd}`,
+      `    Sent: ${st.pri_zero_sent}`,
     );
   }
   return `${out.join('\n')}\n`;
 }
 
-/** Writes a dump file (mode 0644); returns an error message instead of throwing. */
+/**
+ * Writes a dump file as keepalived's fopen_safe does: a fresh file renamed over the target, so a symlink
+ * planted at the path in a world-writable /tmp is replaced, never followed. Returns an error message
+ * instead of throwing.
+ */
 export function writeDump(path: string, text: string): string | undefined {
+  const tmp = `${path}.${randomBytes(4).toString('hex')}`;
   try {
-    writeFileSync(path, text, { mode: 0o644 });
+    writeFileSync(tmp, text, { mode: 0o644, flag: 'wx' });
+    renameSync(tmp, path);
     return undefined;
   } catch (err) {
+    rmSync(tmp, { force: true });
     return (err as Error).message;
   }
 }

@@ -169,6 +169,13 @@ describe('InstanceDriver', () => {
     expect(stats).toContain(`    Sent: ${h.driver.stats.advertsSent}`);
     expect(h.driver.stats.advertsSent).toBe(3);
     expect(stats).toContain('    Failure: 1');
+    // keepalived 2.2.7's layout, label for label (exporters parse it by section and label).
+    expect(stats.trimEnd().split('\n').map((l) => l.replace(/: \d+$/, ':'))).toEqual([
+      'VRRP Instance: VI_1', '  Advertisements:', '    Received:', '    Sent:', '  Became master:', '  Released master:',
+      '  Packet Errors:', '    Length:', '    TTL:', '    Invalid Type:', '    Advertisement Interval:', '    Address List:',
+      '  Authentication Errors:', '    Invalid Type:', '    Type Mismatch:', '    Failure:',
+      '  Priority Zero:', '    Received:', '    Sent:',
+    ]);
   });
 
   it('check_unicast_src drops unicast adverts from sources that are not configured peers', async () => {
