@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
-import { ProcessTrackers } from '../../src/core/process-trackers.js';
+import { procFsSource, ProcessTrackers } from '../../src/core/process-trackers.js';
 import type { ProcSource } from '../../src/core/process-trackers.js';
 import type { TrackProcess } from '../../src/config/model.js';
 import type { TrackerObservation } from '../../src/vrrp/tracking/priority.js';
@@ -217,5 +221,34 @@ describe('ProcessTrackers', () => {
     t.start();
     expect(clock.pendingCount).toBe(0);
     expect(t.names).toEqual([]);
+  });
+});
+
+describe('ProcessTrackers on the real /proc', () => {
+  it('counts a uniquely named process by comm and by full command line, and sees it exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kts-tp-'));
+    const name = `ktu-${process.pid}`;
+    const bin = join(dir, name);
+    copyFileSync(existsSync('/usr/bin/sleep') ? '/usr/bin/sleep' : '/bin/sleep', bin);
+    const child = spawn(bin, ['1000'], { stdio: 'ignore' });
+    const exited = new Promise((res) => child.once('exit', res));
+    try {
+      await new Promise((res) => child.once('spawn', res));
+      const byComm = tp(name, {});
+      const byCmd = tp('cmd', { process: bin, params: ['1000'], paramMatch: 'exact', fullCommand: true });
+      const wrongParam = tp('cmd-other', { process: bin, params: ['999'], paramMatch: 'exact', fullCommand: true });
+      const t = new ProcessTrackers([byComm, byCmd, wrongParam], new FakeClock(), silentLogger(), () => undefined, { source: procFsSource() });
+      expect(t.status(name)?.count).toBe(1);
+      expect(t.status('cmd')?.count).toBe(1);
+      expect(t.status('cmd-other')?.count).toBe(0);
+      child.kill('SIGKILL');
+      await exited;
+      t.scan();
+      expect(t.observation(name)).toEqual({ kind: 'down' });
+      expect(t.observation('cmd')).toEqual({ kind: 'down' });
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
