@@ -3,7 +3,8 @@
  * the virtual MAC 00:00:5e:00:01:<VRID>, the client learns that MAC for the VIP, and after `kill -9` of
  * the master the backup takes over with the SAME MAC in the client's neighbour table (the point of a
  * VMAC: no ARP change for clients). Also: a BACKUP keeps its VMAC up without the VIP, SIGTERM deletes
- * the VMAC and puts the sysctls back, a deleted VMAC is recreated, and interop with keepalived 2.2.7.
+ * the VMAC and puts the sysctls back, a deleted VMAC is recreated, SIGHUP adding/removing use_vmac
+ * restarts the instance on/off its VMAC, and interop with keepalived 2.2.7.
  *
  * keepalived 2.2.7 itself lets the client's entry flip to the base MAC once the client is pinged (its
  * base interface ARPs for the client "tell <VIP>"); keepalived-ts sets arp_announce 2 on the base
@@ -123,6 +124,31 @@ describe.skipIf(integrationSkipReason() !== undefined)('use_vmac between two rou
     const after = await Promise.all(['ipv4/conf/eth0/arp_ignore', 'ipv4/conf/eth0/arp_filter', 'ipv4/igmp_link_local_mcast_reports'].map((k) => sysctl(r1.ns, k)));
     expect(after).toEqual(before);
     await waitForVip(r2, VIP, 3000, Date.now());
+  });
+
+  it('SIGHUP adding use_vmac restarts the instance on a new VMAC; removing it deletes the VMAC', async () => {
+    assertBuilt();
+    const VRID = 76;
+    const VIP = '10.76.0.200';
+    const topo = await topology.build('itvr', '10.76.0', 1);
+    const [r1] = topo.routers as [Router];
+    const plain = vrrpConf('it-r1', { vrid: VRID, priority: 150, state: 'MASTER', advertInt: ADVERT_S, vips: [`${VIP}/24`] });
+    r1.start(plain);
+    await waitFor('VIP on eth0', async () => (await r1.ns.links()).find((l) => l.ifname === 'eth0')?.addrs.some((a) => a.local === VIP), masterDownMs(150, ADVERT_S) + 3000);
+
+    r1.rewriteConf(conf(r1, VRID, VIP, 150));
+    r1.proc!.signal('SIGHUP');
+    await waitFor('VIP on the VMAC', async () => (await vmacLink(r1.ns, `vrrp.${VRID}`))?.addrs.includes(VIP), masterDownMs(150, ADVERT_S) + 3000);
+    expect((await r1.ns.links()).find((l) => l.ifname === 'eth0')?.addrs.map((a) => a.local)).not.toContain(VIP);
+    expect((await vmacLink(r1.ns, `vrrp.${VRID}`))?.mac).toBe(vmacOf(VRID));
+
+    r1.rewriteConf(plain);
+    r1.proc!.signal('SIGHUP');
+    await waitFor('VMAC deleted', async () => (await vmacLink(r1.ns, `vrrp.${VRID}`)) === undefined, 3000);
+    await waitFor('VIP back on eth0', async () => (await r1.ns.links()).find((l) => l.ifname === 'eth0')?.addrs.some((a) => a.local === VIP), masterDownMs(150, ADVERT_S) + 3000);
+    expect(await sysctl(r1.ns, 'ipv4/igmp_link_local_mcast_reports')).toBe('1');
+    r1.proc!.signal('SIGTERM');
+    expect(await r1.proc!.exited).toBe(0);
   });
 
   it.each<[string, Impl, Impl]>([
