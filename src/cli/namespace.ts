@@ -1,6 +1,8 @@
 /**
- * `-s/--namespace NAME`: the daemon runs in the network namespace /run/netns/NAME, as keepalived 2.2.7
- * does (it reads the configuration, then setns()s into NAME before opening any socket).
+ * `-s/--namespace NAME` (or the configuration's root-level `net_namespace NAME`, which -s overrides):
+ * the daemon runs in the network namespace /run/netns/NAME, as keepalived 2.2.7 does (it reads the
+ * configuration, then setns()s into NAME before opening any socket). commands/run.ts reads the
+ * configuration's net_namespace first (configNamespace) and then behaves as if `-s NAME` was given.
  *
  * setns(CLONE_NEWNET) moves only the calling thread, and a Node.js process already has other threads
  * (the libuv pool that runs getaddrinfo, V8 workers), so switching the running process would leave
@@ -30,6 +32,8 @@ import { closeSync, openSync, rmdirSync, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { CliIo } from './io.js';
+import { readConfig } from '../config/source/index.js';
+import type { ConfigNode } from '../config/source/index.js';
 import type { DaemonOptions } from './options.js';
 import { startNotifyRelay } from './notify-relay.js';
 import type { RelayNative } from './notify-relay.js';
@@ -104,6 +108,22 @@ export function applyNamespaceDefaults(o: DaemonOptions, given: (flag: Namespace
     logFile: o.logFile === null ? null : namespacedFileName(o.logFile === '' ? DEFAULT_LOG_FILE : o.logFile, o.namespace),
     controlSocket: given('controlSocket') ? (o.controlSocket ?? null) : p.controlSocket,
   };
+}
+
+/**
+ * The root-level `net_namespace NAME` of the configuration (the first one, as keepalived keeps), or
+ * null. Only the reader runs (includes, `@id` lines, definitions): this is read before the daemon's
+ * own load, which reports any problem in the file.
+ */
+export function configNamespace(o: Pick<DaemonOptions, 'configFile' | 'configId' | 'allConfig'>): string | null {
+  let nodes: readonly ConfigNode[];
+  try {
+    nodes = readConfig(o.configFile, { ...(o.configId !== null ? { configId: o.configId } : {}), allConfig: o.allConfig }).nodes;
+  } catch {
+    return null;
+  }
+  const node = nodes.find((n) => n.keyword === 'net_namespace' && n.args[0] !== undefined);
+  return node?.args[0] ?? null;
 }
 
 /** Filesystem identity of a namespace file (nsfs device + inode). */

@@ -84,6 +84,8 @@ export interface LvsSyncDaemon {
 }
 
 export interface GlobalDefs {
+  /** Root-level `net_namespace NAME` (the daemon runs in /run/netns/NAME; `-s` overrides); null = none. */
+  readonly netNamespace: string | null;
   /** Default: the host name (resolved at run time), null here when not configured. */
   readonly routerId: string | null;
   readonly notificationEmails: readonly string[];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/options.js';
 import type { DaemonOptions } from '../../src/cli/options.js';
-import { enterNamespace, inNamespace, namespacedFileName, namespacePaths, validNamespaceName } from '../../src/cli/namespace.js';
+import { configNamespace, enterNamespace, inNamespace, namespacedFileName, namespacePaths, validNamespaceName } from '../../src/cli/namespace.js';
 
 function daemonOptions(args: readonly string[]): DaemonOptions {
   const cmd = parseCommandLine(args);
@@ -83,5 +83,28 @@ describe('entering a namespace', () => {
       ok: false, lines: ['setns() failed with error 1', 'Unable to set network namespace plain - exiting'],
     });
     expect(enterNamespace('../plain', () => undefined, dir).ok).toBe(false);
+  });
+});
+
+describe('net_namespace in the configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kts-nsconf-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const conf = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('is read at the root, first one wins, through includes and @id lines', () => {
+    const inc = conf('ns.inc', 'net_namespace from-include\n');
+    expect(configNamespace({ configFile: conf('a.conf', `include ${inc}\nnet_namespace second\n`), configId: null, allConfig: false })).toBe('from-include');
+    const ids = conf('b.conf', '@lb1 net_namespace one\n@lb2 net_namespace two\n');
+    expect(configNamespace({ configFile: ids, configId: 'lb2', allConfig: false })).toBe('two');
+  });
+
+  it('is null without one, inside global_defs, or when the file is missing', () => {
+    expect(configNamespace({ configFile: conf('c.conf', 'global_defs {\n  router_id x\n}\n'), configId: null, allConfig: false })).toBeNull();
+    expect(configNamespace({ configFile: conf('d.conf', 'global_defs {\n  net_namespace x\n}\n'), configId: null, allConfig: false })).toBeNull();
+    expect(configNamespace({ configFile: join(dir, 'missing.conf'), configId: null, allConfig: false })).toBeNull();
   });
 });

@@ -89,6 +89,27 @@ describe.skipIf(skip)('-s/--namespace', () => {
     expect(existsSync(join('/run/keepalived-ts', ns))).toBe(false);
   });
 
+  it('net_namespace in the configuration does the same without -s (background start, as without -n)', async () => {
+    assertBuilt();
+    const topo = await topology.build('itnc', '10.91.0', 1);
+    const [r1] = topo.routers as [Router];
+    const vip = '10.91.0.200';
+    const ns = r1.ns.name;
+    const conf = topo.lab.writeFile('r1-nsconf.conf', `net_namespace ${ns}\n${vrrpConf('it-nsconf', { vrid: 91, priority: 200, advertInt: 1, vips: [`${vip}/24`] })}`);
+    const hostBefore = await hostNetworkState();
+    // No -n: the started process returns once the daemon runs in the background, inside the namespace.
+    const start = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), '-f', conf]);
+    expect(start.code).toBe(0);
+    await waitForVip(r1, vip, masterDownMs(200, 1) + 5000, Date.now());
+    const pidFile = join('/run/keepalived', ns, 'keepalived.pid');
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    expect((await run('ip', ['netns', 'identify', String(pid)])).stdout.trim()).toBe(ns);
+    expect(await hostNetworkState()).toEqual(hostBefore);
+    process.kill(pid, 'SIGTERM');
+    await waitFor('the daemon to stop and remove its pid directory', () => !existsSync(join('/run/keepalived', ns)), 5000);
+    expect(await r1.hasVip(vip)).toBe(false);
+  });
+
   it('a namespace that does not exist ends the start as keepalived does (message, exit 0)', async () => {
     assertBuilt();
     const r = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), '-n', '-s', 'kts-itns-missing', '-f', '/dev/null']);

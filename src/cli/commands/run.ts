@@ -17,12 +17,19 @@ import type { DaemonOptions } from '../options.js';
 import type { CliIo } from '../io.js';
 import { runDaemon as runVrrpDaemon } from '../../core/daemon.js';
 import { loadNative } from '../../io/native/index.js';
-import { inNamespace, removeNamespaceDirs, startInNamespace } from '../namespace.js';
+import { configNamespace, inNamespace, removeNamespaceDirs, startInNamespace } from '../namespace.js';
+import { parseCommandLine } from '../options.js';
 
 /** How long the parent watches the detached child before reporting success. */
 const BACKGROUND_SETTLE_MS = 1500;
 
 export function runDaemon(options: DaemonOptions, io: CliIo, args: readonly string[] = []): Promise<number> {
+  // net_namespace in the configuration acts as -s NAME (an explicit -s overrides it, as in keepalived).
+  if (options.namespace === null) {
+    const fromConfig = configNamespace(options);
+    const withNs = fromConfig === null ? null : parseCommandLine([...args, '-s', fromConfig]);
+    if (withNs?.kind === 'daemon') return runDaemon(withNs.options, io, [...args, '-s', fromConfig ?? '']);
+  }
   // -s NAME: enter the namespace and start again from inside it (namespace.ts explains why).
   if (options.namespace !== null && !inNamespace(options.namespace)) {
     const script = binPath();

@@ -10,6 +10,7 @@ import { familyOf, INT_MAX, parseBool, parseInt10, parseIp, parseScript, parseTi
 
 export function defaultGlobalDefs(): Mutable<GlobalDefs> {
   return {
+    netNamespace: null,
     routerId: null,
     notificationEmails: [],
     notificationEmailFrom: null,

@@ -21,7 +21,7 @@ import type {
 import type { ConfigNode } from '../source/tree.js';
 import { parseAddressLine, parseRouteLine, parseRuleLine } from './addresses.js';
 import { buildVirtualServer, buildVirtualServerGroup } from './check.js';
-import { BuildContext, handlers, walkBlock, type Mutable } from './context.js';
+import { BuildCodes, BuildContext, handlers, walkBlock, type Mutable } from './context.js';
 import { applyGlobalDefs, defaultGlobalDefs, finishGlobalDefs } from './global.js';
 import { buildTrackFile, buildTrackProcess, buildVrrpScript, emptyDeclared, type Declared } from './trackers.js';
 import { applyLateDefaults, buildSyncGroup, buildVrrpInstance, type InstanceRegistry } from './vrrp.js';
@@ -51,6 +51,13 @@ function push<T>(list: T[], item: T | null): void {
 }
 
 const rootHandlers = handlers<RootState>({
+  // keepalived's net_namespace_handler: the first one wins (the CLI enters it, see src/cli/namespace.ts).
+  net_namespace: (ctx, node, s) => {
+    const name = node.args[0];
+    if (name === undefined) return ctx.error(node, BuildCodes.MISSING_PARAMETER, 'net_namespace name missing - ignoring');
+    if (s.globalDefs.netNamespace !== null) return ctx.error(node, BuildCodes.DUPLICATE, `Duplicate net_namespace definition ${name} - ignoring`);
+    s.globalDefs.netNamespace = name;
+  },
   global_defs: (ctx, node, s) => applyGlobalDefs(ctx, node, s.globalDefs),
   vrrp_script: (ctx, node, s) => push(s.vrrpScripts, buildVrrpScript(ctx, node, s.declared)),
   track_file: (ctx, node, s) => push(s.trackFiles, buildTrackFile(ctx, node, s.declared)),

@@ -4,7 +4,7 @@
  */
 import { checkerBlocks, sslKeywords, virtualServerKeywords } from './check.js';
 import { globalDefsKeywords } from './global.js';
-import { keywordTable, kwAlias, kwBlock, kwValues, unsupported, unsupportedValues, type KeywordSpec, type KeywordTable } from './types.js';
+import { keywordTable, kw, kwAlias, kwBlock, kwValues, unsupported, unsupportedValues, type KeywordSpec, type KeywordTable } from './types.js';
 import {
   garpGroupKeywords,
   trackFileKeywords,
@@ -36,7 +36,8 @@ export const bfdInstanceKeywords: KeywordTable = keywordTable(
 );
 
 export const rootKeywords: KeywordTable = keywordTable('root', [
-  ...unsupported('linkbeat_use_polling', 'net_namespace', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time'),
+  ...kw('net_namespace'),
+  ...unsupported('linkbeat_use_polling', 'net_namespace_ipvs', 'namespace_with_ipsets', 'use_pid_dir', 'instance', 'child_wait_time'),
   kwBlock('global_defs', globalDefsKeywords),
   kwBlock('track_group', trackGroupKeywords, false),
   ...kwValues('static_ipaddress', 'static_routes', 'static_rules'),
