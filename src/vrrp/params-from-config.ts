@@ -8,7 +8,8 @@
  *    track_process); track_interface / track_bfd default to unweighted;
  *  - references to undeclared objects are dropped (the validator reports them);
  *  - members of a sync group have their tracker weights ignored (treated as unweighted) unless the
- *    group sets `sync_group_tracking_weight`;
+ *    group sets `sync_group_tracking_weight` — except track_process, whose weight keepalived 2.2.7
+ *    still applies to a member (vrrp_complete_instance has no check for it);
  *  - `vrrp_strict`/`strict_mode` forces `lower_prio_no_advert`;
  *  - GARP lower-priority settings default to the master ones;
  *  - `notify_priority_changes` defaults to global `vrrp_notify_priority_changes`.
@@ -98,11 +99,12 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
   const trackersOf = (
     src: Pick<VrrpInstance, 'trackScripts' | 'trackInterfaces' | 'trackFiles' | 'trackProcesses' | 'trackBfds'>,
     unweighted: boolean,
+    processUnweighted: boolean = unweighted,
   ): TrackerDef[] => [
     ...resolveRefs('interface', src.trackInterfaces, null, unweighted),
     ...resolveRefs('script', src.trackScripts, scripts, unweighted),
     ...resolveRefs('file', src.trackFiles, files, unweighted),
-    ...resolveRefs('process', src.trackProcesses, processes, unweighted),
+    ...resolveRefs('process', src.trackProcesses, processes, processUnweighted),
     ...resolveRefs('bfd', src.trackBfds, null, unweighted),
   ];
 
@@ -131,7 +133,7 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
       trackPrimaryInterface: !vi.dontTrackPrimary,
       vips: vi.virtualIpAddresses.filter((v) => v.family === e.family).map((v) => v.address),
       excludedVips: vi.virtualIpAddressesExcluded.map((v) => v.address),
-      trackers: trackersOf(vi, sg !== null && !sg.syncGroupTrackingWeight),
+      trackers: trackersOf(vi, sg !== null && !sg.syncGroupTrackingWeight, false),
       syncGroup: sg?.name ?? null,
     };
   });

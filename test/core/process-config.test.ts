@@ -1,6 +1,7 @@
 // vrrp_track_process as keepalived 2.2.7's parser reads it (the builder side of track_process).
 import { describe, expect, it } from 'vitest';
 import { build, buildClean } from '../config/build/helpers.js';
+import { paramsFromConfText } from '../vrrp/fsm/conf.js';
 
 const tp = (body: string): string => `vrrp_track_process tp {\n${body}\n}\n`;
 
@@ -66,5 +67,61 @@ describe('vrrp_track_process builder', () => {
     expect(twice.codes).toEqual(['KTS_DUPLICATE']);
     expect(twice.config.trackProcesses[0]?.weight).toBe(-10);
     expect(build(tp('  process x\n  weight 255')).codes).toEqual(['KTS_INVALID_NUMBER']);
+  });
+});
+
+describe('track_process weights in the runtime params', () => {
+  const conf = (groupLines: string): string => `
+vrrp_track_process svc {
+  process haproxy
+  weight -30
+}
+vrrp_script chk {
+  script /bin/true
+  weight -20
+}
+vrrp_sync_group G1 {
+  group {
+    VI_1
+    VI_2
+  }
+${groupLines}
+}
+vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 1
+  priority 100
+  track_process {
+    svc
+  }
+  track_script {
+    chk
+  }
+  virtual_ipaddress {
+    10.1.1.1
+  }
+}
+vrrp_instance VI_2 {
+  interface eth0
+  virtual_router_id 2
+  priority 100
+  virtual_ipaddress {
+    10.1.1.2
+  }
+}
+`;
+
+  it('a sync group member keeps its track_process weight (keepalived 2.2.7 does not clear it), unlike weighted scripts', () => {
+    const vi1 = paramsFromConfText(conf('')).runtime.instances.find((i) => i.name === 'VI_1');
+    expect(vi1?.trackers.find((t) => t.kind === 'process')).toEqual({ kind: 'process', name: 'svc', weight: -30, reverse: false });
+    expect(vi1?.trackers.find((t) => t.kind === 'script')?.weight ?? 0).toBe(0);
+  });
+
+  it('with sync_group_tracking_weight both keep their weights', () => {
+    const vi1 = paramsFromConfText(conf('  sync_group_tracking_weight')).runtime.instances.find((i) => i.name === 'VI_1');
+    expect(vi1?.trackers.filter((t) => t.kind !== 'interface').map((t) => [t.kind, t.weight])).toEqual([
+      ['script', -20],
+      ['process', -30],
+    ]);
   });
 });
