@@ -729,6 +729,13 @@ export class Daemon {
       this.core.error('reload failed: keeping the running configuration');
       return;
     }
+    // keepalived refuses a reload that changes net_namespace (an -s NAME overrides the file's value).
+    const nsBefore = this.config?.config.globalDefs.netNamespace ?? null;
+    const nsAfter = loaded.config.globalDefs.netNamespace;
+    if (nsAfter !== nsBefore && (this.opts.namespace === null || this.opts.namespace === nsBefore)) {
+      this.core.error({ code: 'KTS_RELOAD_NAMESPACE' }, 'Cannot change network namespace at a reload - please restart keepalived-ts');
+      return;
+    }
     this.config = loaded;
     if (!this.opts.vrrpOnly) this.updateCheckers(loaded);
     if (this.opts.checkOnly) {

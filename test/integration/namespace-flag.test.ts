@@ -110,6 +110,31 @@ describe.skipIf(skip)('-s/--namespace', () => {
     expect(await r1.hasVip(vip)).toBe(false);
   });
 
+  it('a reload that changes net_namespace is refused, as keepalived does', async () => {
+    assertBuilt();
+    const topo = await topology.build('itnr', '10.90.0', 1);
+    const [r1] = topo.routers as [Router];
+    const ns = r1.ns.name;
+    const conf = (nsLine: string, vips: readonly string[]): string =>
+      `${nsLine}\n${vrrpConf('it-nsreload', { vrid: 90, priority: 200, advertInt: 1, vips })}`;
+    const path = topo.lab.writeFile('r1-nsreload.conf', conf(`net_namespace ${ns}`, ['10.90.0.200/24']));
+    const child = spawn(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), '-n', '-l', '-f', path], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const daemon = new NsProcess('host/keepalived-ts-nsreload', child, join(topo.lab.dir, 'host-nsreload.log'));
+    topo.lab.track(daemon);
+    await waitForVip(r1, '10.90.0.200', masterDownMs(200, 1) + 5000, Date.now());
+    // Another namespace and an extra VIP: keepalived keeps the running configuration.
+    topo.lab.writeFile('r1-nsreload.conf', conf('net_namespace kts-itnr-other', ['10.90.0.200/24', '10.90.0.201/24']));
+    daemon.signal('SIGHUP');
+    await daemon.waitForLine(/Cannot change network namespace at a reload/, 5000);
+    expect(await r1.hasVip('10.90.0.201')).toBe(false);
+    // The same namespace again: the reload goes through.
+    topo.lab.writeFile('r1-nsreload.conf', conf(`net_namespace ${ns}`, ['10.90.0.200/24', '10.90.0.201/24']));
+    daemon.signal('SIGHUP');
+    await waitForVip(r1, '10.90.0.201', 5000, Date.now());
+    daemon.signal('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  });
+
   it('a namespace that does not exist ends the start as keepalived does (message, exit 0)', async () => {
     assertBuilt();
     const r = await run(process.execPath, [join(repoRoot(), 'bin', 'keepalived-ts'), '-n', '-s', 'kts-itns-missing', '-f', '/dev/null']);
