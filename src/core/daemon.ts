@@ -501,7 +501,9 @@ export class Daemon {
     this.netlink = NetlinkChannel.open({ keepAlive: false });
     this.addresses = new AddressManager(this.netlink);
     const nl = this.netlink;
-    this.vmacs = new VmacSetup({ links: new VmacManager(nl), sysctl: procSysctl, log: this.vrrpLog, listInterfaces: () => listInterfaces({ channel: nl }) });
+    this.vmacs = new VmacSetup({
+      links: new VmacManager(nl), sysctl: procSysctl, log: this.vrrpLog, listInterfaces: () => listInterfaces({ channel: nl }), addresses: this.addresses,
+    });
     this.watcher = new LinkWatcher();
     this.watcher.onEvent((e) => this.onLinkEvent(e));
     await this.watcher.start();

@@ -12,17 +12,20 @@
  * (net.ipv4.igmp_link_local_mcast_reports, see vmac-setup.ts) — 224.0.0.x is flooded by snooping
  * switches anyway (RFC 4541 §2.1.2).
  *
- * IPv6 instances and unicast peers use the base interface (the VMAC has no link-local address of
- * its own; keepalived adds one): not yet keepalived's wire behaviour for IPv6 VMACs.
+ * IPv6: the VMAC carries a copy of the base's link-local address (vmac-setup.ts), the advert source,
+ * as with keepalived. MLD reports for the groups joined on it do leave with the virtual MAC, also
+ * from a BACKUP (keepalived duplicates them onto the base interface with nftables; there is no
+ * sysctl for MLD): a snooping switch may briefly learn the virtual MAC on the BACKUP's port.
+ * Unicast peers always use the base interface (keepalived requires vmac_xmit_base with them).
  */
 import type { AdvertTransportOptions } from '../io/vrrp-socket/index.js';
 import type { AdvertChannel } from './ports.js';
 import type { ResolvedInstance } from './instance-config.js';
 import type { ResolvedVmac } from './vmac-plan.js';
 
-/** Whether adverts of this VMAC go over the base interface (`vmac_xmit_base`, IPv6, unicast). */
+/** Whether adverts of this VMAC go over the base interface (`vmac_xmit_base`, unicast). */
 export function vmacXmitOnBase(v: ResolvedVmac, unicast: boolean): boolean {
-  return v.xmitBase || v.family === 6 || unicast;
+  return v.xmitBase || unicast;
 }
 
 /** The interface the advert socket of `inst` is bound to. */

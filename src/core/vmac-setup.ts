@@ -5,7 +5,9 @@
  *
  *   bind(instance)     link made down → VMAC sysctls → up; base sysctls; all.rp_filter (IPv4)
  *   recreate(key)      someone deleted the link: a new one with the same plan (keepalived does the same)
- *                      and, when adverts use the VMAC, igmp_link_local_mcast_reports 0
+ *                      and, when adverts use the VMAC, igmp_link_local_mcast_reports 0 (IPv4) or a copy
+ *                      of the base's link-local address on the VMAC (IPv6: nodad, preferred_lft 0, the
+ *                      advert source, as keepalived 2.2.7 does)
  *   release(key)       link deleted; base sysctls restored when its last VMAC goes, rp_filter when the
  *                      last IPv4 VMAC goes (keepalived 2.2.7 leaves the base arp_ignore/arp_filter set;
  *                      we restore them — a daemon that stops leaves the host as it found it)
@@ -15,7 +17,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { HostInterface, VmacInterface, VmacSpec } from '../io/netlink/index.js';
+import type { HostInterface, VipSpec, VmacInterface, VmacSpec } from '../io/netlink/index.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { baseLinkSysctls, chooseVmacName, igmpSysctls, ipv4Conf, isLinkLocalGroup4, rpFilterSysctls, vmacLinkSysctls, withVmac } from './vmac-plan.js';
 import { vmacXmitOnBase } from './vmac-channel.js';
@@ -58,7 +60,12 @@ export interface VmacSetupDeps {
   readonly log: Logger;
   /** Fresh view of the host's links (names in use, leftovers). */
   readonly listInterfaces: () => Promise<readonly HostInterface[]>;
+  /** Address programming (io/netlink AddressManager): the link-local address of an IPv6 VMAC. */
+  readonly addresses?: { add(spec: VipSpec): Promise<unknown> };
 }
+
+/** RT_SCOPE_LINK */
+const SCOPE_LINK = 253;
 
 export class VmacSetupError extends Error {
   readonly code = 'KTS_VMAC_CREATE';
@@ -77,6 +84,15 @@ export interface BoundVmac {
   readonly vrid: number;
   /** Adverts are sent and received on the VMAC (not the base interface). */
   readonly advertsOnVmac: boolean;
+  /** IPv6: the base's link-local address, copied onto the VMAC as the advert source. */
+  readonly linkLocal?: string;
+}
+
+/** The link-local address an IPv6 instance sends from: its source address, else the base's first one. */
+function baseLinkLocal(inst: ResolvedInstance, host: readonly HostInterface[]): string | undefined {
+  if (inst.sourceAddress !== null && /^fe80:/i.test(inst.sourceAddress)) return inst.sourceAddress;
+  const base = host.find((i) => i.index === inst.vmac?.baseIfindex);
+  return base?.addresses.find((a) => a.family === 6 && /^fe80:/i.test(a.address))?.address;
 }
 
 const RP_GROUP = 'rp_filter';
@@ -120,9 +136,11 @@ export class VmacSetup {
     const host = ifaces ?? (await this.deps.listInterfaces());
     const link = await this.makeLink(inst.name, inst.vrid, v, inst.key, host);
     const advertsOnVmac = !vmacXmitOnBase(v, inst.unicastPeers.length > 0);
-    this.bound.set(inst.key, { instance: inst.name, vmac: v, ifindex: link.ifindex, ifname: link.name, vrid: inst.vrid, advertsOnVmac });
+    const linkLocal = advertsOnVmac && v.family === 6 ? baseLinkLocal(inst, host) : undefined;
+    this.bound.set(inst.key, { instance: inst.name, vmac: v, ifindex: link.ifindex, ifname: link.name, vrid: inst.vrid, advertsOnVmac, ...(linkLocal !== undefined ? { linkLocal } : {}) });
+    await this.addLinkLocal(inst.key);
     this.applyHostSysctls(v, host);
-    if (advertsOnVmac) {
+    if (advertsOnVmac && v.family === 4) {
       this.writeAll(igmpSysctls((k) => this.deps.sysctl.read(k)), IGMP_GROUP);
       if (!isLinkLocalGroup4(inst.multicastGroup)) {
         this.deps.log.warn({ code: 'KTS_VMAC_IGMP' }, `(${inst.name}) multicast group ${inst.multicastGroup} is not link-local: IGMP reports for it leave ${link.name} with the virtual MAC`);
@@ -142,6 +160,7 @@ export class VmacSetup {
     await this.deps.links.remove(b.ifindex).catch(() => false); // forgets the index (ENODEV)
     const link = await this.makeLink(b.instance, b.vrid, b.vmac, key, await this.deps.listInterfaces());
     this.bound.set(key, { ...b, ifindex: link.ifindex, ifname: link.name });
+    await this.addLinkLocal(key);
     return { ifindex: link.ifindex, name: link.name };
   }
 
@@ -200,6 +219,17 @@ export class VmacSetup {
     }
     this.deps.log.info(`(${instance}): Success creating VMAC interface ${link.name}`);
     return link;
+  }
+
+  /** IPv6 VMAC: the base's link-local address, not preferred (never chosen as a source by the kernel). */
+  private async addLinkLocal(key: string): Promise<void> {
+    const b = this.bound.get(key);
+    if (b?.linkLocal === undefined || this.deps.addresses === undefined) return;
+    try {
+      await this.deps.addresses.add({ address: b.linkLocal, prefixLen: 64, ifindex: b.ifindex, scope: SCOPE_LINK, nodad: true, preferredLft: 0 });
+    } catch (err) {
+      this.deps.log.error({ err, code: 'KTS_VMAC_LINK_LOCAL' }, `(${b.instance}) cannot add ${b.linkLocal} to ${b.ifname}: ${(err as Error).message}`);
+    }
   }
 
   private applyHostSysctls(v: ResolvedVmac, ifaces: readonly HostInterface[]): void {

@@ -262,6 +262,26 @@ describe('VmacSetup', () => {
     expect(await w.setup.recreate('nope')).toBeUndefined();
   });
 
+  it('IPv6: the base link-local address goes on the VMAC (nodad, not preferred), also after a recreate; IGMP untouched', async () => {
+    const w = world(HOST_SYSCTLS);
+    const added: unknown[] = [];
+    const setup = new VmacSetup({
+      links: w.links, sysctl: { read: (k) => w.sysctls.get(k), write: (k, v) => void w.sysctls.set(k, v) }, log: pino({ level: 'silent' }),
+      listInterfaces: async () => [LO, BASE], addresses: { add: async (spec) => void added.push(spec) },
+    });
+    const v6 = vmacInstance({ family: 6, sourceAddress: 'fe80::1', key: '51/inet6/eth0/multicast' }, plan({ family: 6, mac: '00:00:5e:00:02:33' }));
+    const inst = await setup.bind(v6);
+    expect(added).toEqual([{ address: 'fe80::1', prefixLen: 64, ifindex: inst.ifindex, scope: 253, nodad: true, preferredLft: 0 }]);
+    expect(w.sysctls.get('ipv4/igmp_link_local_mcast_reports')).toBe(1);
+    expect(w.sysctls.has('ipv6/conf/vrrp.51/disable_ipv6') && w.sysctls.get('ipv6/conf/vrrp.51/disable_ipv6')).toBe(0);
+    const again = await setup.recreate(inst.key);
+    expect(added).toHaveLength(2);
+    expect(added[1]).toMatchObject({ ifindex: again?.ifindex });
+    // vmac_xmit_base: adverts use the base, no address on the VMAC.
+    await setup.bind(vmacInstance({ family: 6, sourceAddress: 'fe80::1', key: '52/inet6/eth0/multicast', vrid: 52 }, plan({ family: 6, wantedName: 'vrrp.52', xmitBase: true })));
+    expect(added).toHaveLength(2);
+  });
+
   it('instances without use_vmac pass through untouched', async () => {
     const w = world(HOST_SYSCTLS);
     const plain = resolved(100);
@@ -271,12 +291,12 @@ describe('VmacSetup', () => {
 });
 
 describe('advert interface', () => {
-  it('the VMAC, or the base with vmac_xmit_base, unicast peers or IPv6; plain instances their own', () => {
+  it('the VMAC (IPv4 and IPv6), or the base with vmac_xmit_base or unicast peers; plain instances their own', () => {
     const bound = withVmac(vmacInstance(), { ifindex: 9, name: 'vrrp.51' });
     expect(advertInterface(bound)).toBe('vrrp.51');
     expect(advertInterface(withVmac(vmacInstance({}, plan({ xmitBase: true })), { ifindex: 9, name: 'vrrp.51' }))).toBe('eth0');
     expect(advertInterface({ ...bound, unicastPeers: ['10.0.0.2'] })).toBe('eth0');
-    expect(advertInterface(withVmac(vmacInstance({}, plan({ family: 6 })), { ifindex: 9, name: 'vrrp.51' }))).toBe('eth0');
+    expect(advertInterface(withVmac(vmacInstance({}, plan({ family: 6 })), { ifindex: 9, name: 'vrrp.51' }))).toBe('vrrp.51');
     expect(advertInterface(resolved(100))).toBe('eth0');
   });
 });

@@ -175,4 +175,34 @@ describe.skipIf(integrationSkipReason() !== undefined)('use_vmac between two rou
     await waitFor('client entry for the VIP to show the virtual MAC', async () => (await topo.client.neighMac(VIP)) === vmacOf(VRID), 2000, 20);
     expect(await waitFor('client ping after failover', () => topo.client.ping(VIP, 500), 5000)).toBe(true);
   });
+
+  it.each<[string, Impl, Impl]>([
+    ['keepalived 2.2.7 master, keepalived-ts backup', 'keepalived', 'keepalived-ts'],
+    ['keepalived-ts master, keepalived 2.2.7 backup', 'keepalived-ts', 'keepalived'],
+  ])('IPv6 VRRPv3 interop (%s): VIP and a link-local copy on the VMAC, one master, failover', async (_name, impl1, impl2) => {
+    assertBuilt();
+    const VRID = 75;
+    const VIP6 = 'fd75::200';
+    const topo = await topology.build('itv6', '10.75.0', 2, 'fd75');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const conf6 = (r: Router, priority: number): string =>
+      vrrpConf(`it-${r.role}`, { vrid: VRID, priority, state: priority > 100 ? 'MASTER' : 'BACKUP', advertInt: ADVERT_S, version: 3, vips: [`${VIP6}/64`], instanceLines: ['use_vmac'] });
+    r1.start(conf6(r1, 150), impl1);
+    r2.start(conf6(r2, 100), impl2);
+    await waitForMaster(topo.routers, VIP6, r1, masterDownMs(100, ADVERT_S) + 6000);
+    await sleep(2500);
+    expect(await r2.hasVip(VIP6)).toBe(false);
+    const m = await vmacLink(r1.ns, `vrrp.${VRID}`);
+    expect(m?.mac).toBe(`00:00:5e:00:02:${VRID.toString(16)}`);
+    expect(m?.addrs).toContain(VIP6);
+    // Both VMACs carry a copy of their base's link-local address (the advert source).
+    for (const r of [r1, r2]) {
+      const baseLl = (await r.ns.links()).find((l) => l.ifname === 'eth0')?.addrs.find((a) => a.local.startsWith('fe80:'))?.local;
+      expect((await vmacLink(r.ns, `vrrp.${VRID}`))?.addrs).toContain(baseLl);
+    }
+    await r1.kill9();
+    await r1.ns.setLink('eth0', false);
+    await waitForVip(r2, VIP6, masterDownMs(100, ADVERT_S) + 2500, Date.now());
+    expect((await vmacLink(r2.ns, `vrrp.${VRID}`))?.addrs).toContain(VIP6);
+  });
 });
