@@ -410,6 +410,10 @@ export class Daemon {
   async run(onReady?: (d: Daemon) => void): Promise<number> {
     const loaded = await this.load();
     if (loaded === undefined) return DaemonExit.CONFIG;
+    const confNs = loaded.config.globalDefs.netNamespace;
+    if (confNs !== null && this.opts.namespace !== null && confNs !== this.opts.namespace) {
+      this.core.info(`Overriding config net_namespace '${confNs}' with command line namespace '${this.opts.namespace}'`);
+    }
     this.config = loaded;
     if (!this.opts.checkOnly) await this.startVrrp(loaded);
     if (!this.opts.vrrpOnly) this.updateCheckers(loaded);
