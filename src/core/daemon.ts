@@ -476,6 +476,9 @@ export class Daemon {
           `(${vi.name}) track_bfd ${vi.trackBfds.map((b) => b.name).join(', ')} ignored: keepalived-ts has no BFD, these sessions never change the instance's state or priority`,
         );
       }
+      if (vi.useVmacAddr || [...vi.virtualIpAddresses, ...vi.virtualIpAddressesExcluded].some((a) => a.useVmac)) {
+        this.core.warn({ code: 'KTS_VMAC_ADDR_UNSUPPORTED' }, `(${vi.name}) use_vmac_addr / use_vmac on an address are not supported yet: those VIPs stay on their own interface`);
+      }
       try {
         const { instance, skipped } = resolveInstance(eff, loaded.config, ifaces);
         for (const s of skipped) this.core.warn(`(${vi.name}) VIP ${s} skipped (unknown interface or other family)`);
