@@ -4,24 +4,27 @@
  * terminate_delay rules (`vrrp/tracking/process-quorum.ts`) and reports UP/DOWN changes to the
  * instances tracking the object ("Quorum gained|lost for tracked process NAME").
  *
- * Why polling /proc and not keepalived's netlink proc connector: the connector (NETLINK_CONNECTOR,
- * CN_IDX_PROC) only works in the initial network namespace — a subscription sent from any other
- * namespace is refused (ECONNREFUSED), and keepalived-ts commonly runs in one (containers, the lab,
- * the integration tests); it also needs CAP_NET_ADMIN, floods on busy hosts (ENOBUFS → full rescan)
- * and has no binding in the `netlink` package. /proc works everywhere the process is visible.
- * `process_monitor_rcv_bufs(_force)` therefore have no effect (accepted for compatibility).
+ * Source of truth: polling /proc. keepalived relies on the netlink proc connector alone, but the
+ * connector only answers in the initial network namespace — a subscription from any other namespace
+ * is refused (ECONNREFUSED) and keepalived-ts commonly runs in one (containers, the lab, the
+ * integration tests) — needs CAP_NET_ADMIN and drops events when flooded (ENOBUFS). So the counts
+ * always come from /proc, and the connector (`proc-events.ts`), when it works, is only a wake-up:
+ * an event that may change a count (a counted process exits / forks / execs / renames itself, or a
+ * new exec or rename matches a tracker) triggers a scan within 1 ms, so failover does not wait for
+ * the next poll; lost events (ENOBUFS) just trigger a scan. `process_monitor_rcv_bufs(_force)` are
+ * accepted for compatibility and not applied (the socket uses a 256 KiB buffer).
  *
- * Polling cost and latency: every `pollIntervalUs` (default 100 ms: a process death is seen within
- * one poll, well inside one advert interval) we list /proc (one getdents), read the stat (and, for
- * `full_command` trackers, the cmdline) of new pids, and re-read the stat of pids that currently
- * match (to see them die as zombies or exec into something else) and of young pids (seen during the
- * last second, to catch fork → exec). Every `fullRescanPolls` polls (default 10 = 1 s) every pid is
- * re-read, which catches a long-lived process changing its comm or exec-ing in place (measured on a
- * 2-core host with ~100 pids: ≈0.45 ms per poll on average, i.e. < 0.5 % of a core). A pid is
- * identified with its start time, so pid reuse between two polls is a termination plus a new process.
- * A new matching process whose parent is counted by the same tracker is a fork (fork_delay applies);
- * any other new match is an exec (no delay). Between two polls exits are applied before new matches,
- * so a restart inside `terminate_delay` does not flap.
+ * Polling cost and latency: every `pollIntervalUs` (default 100 ms: without the connector a death
+ * is seen within one poll, well inside one advert interval) we list /proc (one getdents), read the
+ * stat (and, for `full_command` trackers, the cmdline) of new pids, and re-read the stat of pids that
+ * currently match (to see them die as zombies or exec into something else) and of young pids (seen
+ * during the last `fullRescanUs`, to catch fork → exec). Every `fullRescanUs` (default 1 s) every
+ * pid is re-read, which catches a long-lived process changing its comm or exec-ing in place
+ * (measured on a 2-core host with ~100 pids: ≈0.45 ms per poll on average, < 0.5 % of a core).
+ * A pid is identified with its start time, so pid reuse between two scans is a termination plus a
+ * new process. A new matching process whose parent is counted by the same tracker is a fork
+ * (fork_delay applies); any other new match is an exec (no delay). Within one scan exits are applied
+ * before new matches, so a restart inside `terminate_delay` does not flap.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -32,6 +35,8 @@ import { commNameTooLong, parseProcStat, processMatches } from '../vrrp/tracking
 import type { ProcRecord } from '../vrrp/tracking/process-match.js';
 import { initialQuorumState, stepProcessQuorum } from '../vrrp/tracking/process-quorum.js';
 import type { ProcessCountEvent, ProcessQuorumState } from '../vrrp/tracking/process-quorum.js';
+import { openProcEvents } from './proc-events.js';
+import type { ProcEvent, ProcEventsHandle, ProcEventsHandlers } from './proc-events.js';
 
 /** Where process information comes from (the real /proc, or recorded data in tests). */
 export interface ProcSource {
@@ -71,10 +76,12 @@ export function procFsSource(root = '/proc'): ProcSource {
 export interface ProcessTrackersOptions {
   /** Default 100 ms. */
   readonly pollIntervalUs?: number;
-  /** Re-read every pid every N polls. Default 10. */
-  readonly fullRescanPolls?: number;
+  /** Re-read every pid this often; pids younger than this are re-read at every poll. Default 1 s. */
+  readonly fullRescanUs?: number;
   /** Default: the host's /proc. */
   readonly source?: ProcSource;
+  /** Process events used as a wake-up (default: the kernel's proc connector); null = polling only. */
+  readonly procEvents?: ((h: ProcEventsHandlers) => ProcEventsHandle) | null;
 }
 
 /** Current state of one tracked process object (status document, tests). */
@@ -86,8 +93,8 @@ export interface ProcessTrackerStatus {
 
 interface Entry {
   readonly rec: ProcRecord;
-  /** Poll number the pid was first seen at. */
-  readonly firstPoll: number;
+  /** Clock time the process was first seen. */
+  readonly firstSeenUs: number;
 }
 
 interface Tracked {
@@ -99,17 +106,22 @@ interface Tracked {
 }
 
 const DEFAULT_POLL_US = 100_000;
-const DEFAULT_FULL_RESCAN_POLLS = 10;
+const DEFAULT_FULL_RESCAN_US = 1_000_000;
+/** Coalesces a burst of process events into one scan. */
+const WAKE_DELAY_US = 1_000;
 
 export class ProcessTrackers {
   private readonly tracked = new Map<string, Tracked>();
   private readonly entries = new Map<number, Entry>();
   private readonly source: ProcSource;
   private readonly pollUs: number;
-  private readonly fullEvery: number;
+  private readonly fullRescanUs: number;
   private readonly needCmdline: boolean;
-  private poll = 0;
+  private readonly eventsFactory: ((h: ProcEventsHandlers) => ProcEventsHandle) | null;
+  private lastFullUs: number;
   private pollTimer: TimerHandle | undefined;
+  private wakeTimer: TimerHandle | undefined;
+  private events: ProcEventsHandle | undefined;
   private running = false;
 
   constructor(
@@ -121,7 +133,9 @@ export class ProcessTrackers {
   ) {
     this.source = opts.source ?? procFsSource();
     this.pollUs = Math.max(1000, opts.pollIntervalUs ?? DEFAULT_POLL_US);
-    this.fullEvery = Math.max(1, opts.fullRescanPolls ?? DEFAULT_FULL_RESCAN_POLLS);
+    this.fullRescanUs = Math.max(this.pollUs, opts.fullRescanUs ?? DEFAULT_FULL_RESCAN_US);
+    this.eventsFactory = opts.procEvents === undefined ? (h) => openProcEvents(h) : opts.procEvents;
+    this.lastFullUs = clock.nowUs();
     for (const p of processes) {
       const proc = p.process;
       if (proc === null) continue;
@@ -155,12 +169,23 @@ export class ProcessTrackers {
     if (this.running || this.tracked.size === 0) return;
     this.running = true;
     this.schedule();
+    if (this.eventsFactory !== null) {
+      this.events = this.eventsFactory({
+        onEvent: (ev) => this.onProcEvent(ev),
+        onUnavailable: (reason) => this.log.info(`track_process: no kernel process events (${reason}); polling /proc every ${this.pollUs / 1000} ms`),
+        onOverrun: () => this.wake(),
+      });
+    }
   }
 
   stop(): void {
     this.running = false;
+    this.events?.close();
+    this.events = undefined;
     this.clock.clearTimer(this.pollTimer);
     this.pollTimer = undefined;
+    this.clock.clearTimer(this.wakeTimer);
+    this.wakeTimer = undefined;
     for (const t of this.tracked.values()) {
       this.clock.clearTimer(t.timer);
       t.timer = undefined;
@@ -169,8 +194,9 @@ export class ProcessTrackers {
 
   /** One poll now (the timer calls this; tests too). */
   scan(): void {
-    this.poll++;
-    const full = this.poll % this.fullEvery === 0;
+    const nowUs = this.clock.nowUs();
+    const full = nowUs - this.lastFullUs >= this.fullRescanUs;
+    if (full) this.lastFullUs = nowUs;
     const prevMatched = new Map<string, ReadonlyMap<number, string>>();
     for (const [name, t] of this.tracked) prevMatched.set(name, t.matched);
     const present = new Set(this.source.listPids());
@@ -179,14 +205,14 @@ export class ProcessTrackers {
     for (const t of this.tracked.values()) for (const pid of t.matched.keys()) hot.add(pid);
     for (const pid of present) {
       const e = this.entries.get(pid);
-      const young = e === undefined || this.poll - e.firstPoll <= this.fullEvery;
+      const young = e === undefined || nowUs - e.firstSeenUs <= this.fullRescanUs;
       if (!full && !young && !hot.has(pid)) continue;
       const rec = this.read(pid, e?.rec, full || young);
       if (rec === null) {
         this.entries.delete(pid);
         continue;
       }
-      this.entries.set(pid, { rec, firstPoll: e !== undefined && e.rec.startTime === rec.startTime ? e.firstPoll : this.poll });
+      this.entries.set(pid, { rec, firstSeenUs: e !== undefined && e.rec.startTime === rec.startTime ? e.firstSeenUs : nowUs });
     }
     for (const [name, t] of this.tracked) this.apply(t, prevMatched.get(name) ?? new Map());
   }
@@ -194,7 +220,7 @@ export class ProcessTrackers {
   private initialScan(): void {
     for (const pid of this.source.listPids()) {
       const rec = this.read(pid, undefined, true);
-      if (rec !== null) this.entries.set(pid, { rec, firstPoll: 0 });
+      if (rec !== null) this.entries.set(pid, { rec, firstSeenUs: this.lastFullUs });
     }
     for (const t of this.tracked.values()) {
       t.matched = this.matchesOf(t);
@@ -212,6 +238,54 @@ export class ProcessTrackers {
         this.log.error({ err }, 'track_process: scan failed');
       }
       this.schedule();
+    });
+  }
+
+  /** Is `pid` counted by some tracker? */
+  private counted(pid: number): boolean {
+    for (const t of this.tracked.values()) if (t.matched.has(pid)) return true;
+    return false;
+  }
+
+  /**
+   * A kernel process event: scans at once when it may change a count (a counted process exits, forks,
+   * execs or renames itself; a new exec or rename matches some tracker). Thread events are ignored.
+   */
+  private onProcEvent(ev: ProcEvent): void {
+    if (!this.running) return;
+    switch (ev.kind) {
+      case 'ack':
+        this.log.debug('track_process: kernel process events confirmed');
+        return;
+      case 'exit':
+        if (ev.pid === ev.tgid && this.counted(ev.tgid)) this.wake();
+        return;
+      case 'fork':
+        if (ev.childPid === ev.childTgid && this.counted(ev.parentTgid)) this.wake();
+        return;
+      case 'comm':
+        if (ev.pid !== ev.tgid) return;
+        if (this.counted(ev.tgid) || [...this.tracked.values()].some((t) => !t.cfg.fullCommand && t.cfg.process === ev.comm)) this.wake();
+        return;
+      case 'exec': {
+        if (ev.pid !== ev.tgid) return;
+        if (this.counted(ev.tgid)) return this.wake();
+        const rec = this.read(ev.tgid, undefined, true);
+        if (rec !== null && [...this.tracked.values()].some((t) => processMatches(t.cfg, rec))) this.wake();
+        return;
+      }
+    }
+  }
+
+  private wake(): void {
+    if (!this.running || this.wakeTimer !== undefined) return;
+    this.wakeTimer = this.clock.setTimer(WAKE_DELAY_US, () => {
+      this.wakeTimer = undefined;
+      try {
+        this.scan();
+      } catch (err) {
+        this.log.error({ err }, 'track_process: scan failed');
+      }
     });
   }
 

@@ -7,6 +7,7 @@ import { FakeClock } from '../../src/core/clock.js';
 import { silentLogger } from '../../src/core/log.js';
 import { procFsSource, ProcessTrackers } from '../../src/core/process-trackers.js';
 import type { ProcSource } from '../../src/core/process-trackers.js';
+import type { ProcEventsHandlers } from '../../src/core/proc-events.js';
 import type { TrackProcess } from '../../src/config/model.js';
 import type { TrackerObservation } from '../../src/vrrp/tracking/priority.js';
 
@@ -66,7 +67,7 @@ const tp = (name: string, p: Partial<TrackProcess>): TrackProcess => ({
 function setup(procs: readonly TrackProcess[], fs: FakeProcFs) {
   const clock = new FakeClock();
   const seen: [string, TrackerObservation][] = [];
-  const t = new ProcessTrackers(procs, clock, silentLogger(), (n, o) => void seen.push([n, o]), { source: fs, pollIntervalUs: 100_000, fullRescanPolls: 10 });
+  const t = new ProcessTrackers(procs, clock, silentLogger(), (n, o) => void seen.push([n, o]), { source: fs, pollIntervalUs: 100_000, fullRescanUs: 1_000_000, procEvents: null });
   return { clock, seen, t };
 }
 
@@ -224,6 +225,76 @@ describe('ProcessTrackers', () => {
   });
 });
 
+describe('ProcessTrackers woken by process events', () => {
+  function withEvents(procs: readonly TrackProcess[], fs: FakeProcFs) {
+    const clock = new FakeClock();
+    const seen: [string, TrackerObservation][] = [];
+    let handlers: ProcEventsHandlers | undefined;
+    let closed = false;
+    const t = new ProcessTrackers(procs, clock, silentLogger(), (n, o) => void seen.push([n, o]), {
+      source: fs,
+      pollIntervalUs: 100_000,
+      procEvents: (h) => {
+        handlers = h;
+        return { close: () => void (closed = true) };
+      },
+    });
+    t.start();
+    const emit = (...args: Parameters<ProcEventsHandlers['onEvent']>): void => handlers?.onEvent(...args);
+    return { t, clock, seen, emit, isClosed: () => closed };
+  }
+
+  it('the exit of a counted process is seen within milliseconds instead of at the next poll', () => {
+    const fs = new FakeProcFs();
+    fs.spawn(10, 'svc');
+    const { t, clock, seen, emit, isClosed } = withEvents([tp('svc', {})], fs);
+    fs.kill(10);
+    emit({ kind: 'exit', pid: 10, tgid: 10 });
+    clock.advance(1_000);
+    expect(seen).toEqual([['svc', { kind: 'down' }]]);
+    fs.spawn(11, 'svc');
+    emit({ kind: 'exec', pid: 11, tgid: 11 });
+    clock.advance(1_000);
+    expect(seen.at(-1)).toEqual(['svc', { kind: 'up' }]);
+    t.stop();
+    expect(isClosed()).toBe(true);
+  });
+
+  it('ignores thread events and events of unrelated processes (the poll still catches everything)', () => {
+    const fs = new FakeProcFs();
+    fs.spawn(10, 'svc');
+    fs.spawn(20, 'other');
+    const { t, clock, seen, emit } = withEvents([tp('svc', {})], fs);
+    fs.kill(10);
+    emit({ kind: 'exit', pid: 12, tgid: 10 });
+    emit({ kind: 'exit', pid: 20, tgid: 20 });
+    emit({ kind: 'exec', pid: 20, tgid: 20 });
+    clock.advance(1_000);
+    expect(seen).toEqual([]);
+    clock.advance(99_000);
+    expect(seen).toEqual([['svc', { kind: 'down' }]]);
+    t.stop();
+  });
+
+  it('an overrun (lost events) triggers a rescan', () => {
+    const fs = new FakeProcFs();
+    const clock = new FakeClock();
+    const seen: TrackerObservation[] = [];
+    let handlers: ProcEventsHandlers | undefined;
+    const t = new ProcessTrackers([tp('svc', {})], clock, silentLogger(), (_n, o) => void seen.push(o), {
+      source: fs,
+      pollIntervalUs: 10_000_000,
+      procEvents: (h) => ((handlers = h), { close: () => undefined }),
+    });
+    t.start();
+    fs.spawn(5, 'svc');
+    handlers?.onOverrun();
+    clock.advance(1_000);
+    expect(seen).toEqual([{ kind: 'up' }]);
+    t.stop();
+  });
+});
+
 describe('ProcessTrackers on the real /proc', () => {
   it('counts a uniquely named process by comm and by full command line, and sees it exit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kts-tp-'));
@@ -237,7 +308,7 @@ describe('ProcessTrackers on the real /proc', () => {
       const byComm = tp(name, {});
       const byCmd = tp('cmd', { process: bin, params: ['1000'], paramMatch: 'exact', fullCommand: true });
       const wrongParam = tp('cmd-other', { process: bin, params: ['999'], paramMatch: 'exact', fullCommand: true });
-      const t = new ProcessTrackers([byComm, byCmd, wrongParam], new FakeClock(), silentLogger(), () => undefined, { source: procFsSource() });
+      const t = new ProcessTrackers([byComm, byCmd, wrongParam], new FakeClock(), silentLogger(), () => undefined, { source: procFsSource(), procEvents: null });
       expect(t.status(name)?.count).toBe(1);
       expect(t.status('cmd')?.count).toBe(1);
       expect(t.status('cmd-other')?.count).toBe(0);
