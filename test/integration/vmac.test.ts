@@ -97,6 +97,17 @@ describe.skipIf(integrationSkipReason() !== undefined)('use_vmac between two rou
     expect((await vmacLink(r2.ns, `vrrp.${VRID}`))?.addrs).toContain(VIP);
     expect(await waitFor('client ping after failover', () => topo.client.ping(VIP, 500), 5000)).toBe(true);
     expect(await topo.client.neighMac(VIP)).toBe(vmacOf(VRID));
+
+    // The crashed router comes back: its leftover VMAC is reused (keepalived: "Found matching interface"),
+    // the stale VIP on it removed, and it preempts back; the client's entry never changes.
+    await r1.ns.setLink('eth0', true);
+    expect((await vmacLink(r1.ns, `vrrp.${VRID}`))?.addrs).toContain(VIP);
+    r1.start(conf(r1, VRID, VIP, 150));
+    await r1.proc!.waitForLine(new RegExp(`Found matching interface vrrp\\.${VRID}`), 3000);
+    await waitForMaster(topo.routers, VIP, r1, masterDownMs(150, ADVERT_S) + 3000);
+    expect(await vmacLink(r1.ns, `vrrp.${VRID}`)).toMatchObject({ mac: vmacOf(VRID), up: true });
+    expect(await waitFor('client ping after preemption', () => topo.client.ping(VIP, 500), 5000)).toBe(true);
+    expect(await topo.client.neighMac(VIP)).toBe(vmacOf(VRID));
   });
 
   it('SIGTERM deletes the VMAC and restores the sysctls; a VMAC deleted under a master is recreated', async () => {
