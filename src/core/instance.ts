@@ -95,6 +95,8 @@ export interface GroupDispatcher {
 const DROP_LOG_INTERVAL_US = 10_000_000;
 /** Our own deletions are ignored by the "VIP deleted externally" check for this long. */
 const OWN_REMOVAL_WINDOW_US = 2_000_000;
+/** Retry period for an advert socket that could not be opened. */
+const CHANNEL_RETRY_US = 1_000_000;
 
 export class InstanceDriver {
   private fsm: InstanceState;
@@ -104,6 +106,9 @@ export class InstanceDriver {
   /** Last (Σ weights, faults) fed to the FSM; '0|' = nothing tracked, healthy. */
   private lastTrackingKey = '0|';
   private channel: AdvertChannel | undefined;
+  private channelRetry: TimerHandle | undefined;
+  /** The last open of the advert socket failed (its error was logged once). */
+  private channelFailing = false;
   private timer: TimerHandle | undefined;
   private armedAtUs: number | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -248,16 +253,35 @@ export class InstanceDriver {
     this.dispatch({ type: 'trackingChanged', weightSum: sum.weightSum, faultReasons: faults, cause });
   }
 
+  /**
+   * Opens the advert socket. When that fails (an IPv6 link-local still tentative during DAD right after
+   * the link came up) the instance stays in FAULT and the open is retried every CHANNEL_RETRY_US, logged
+   * once per failure streak; success re-evaluates the FAULT. Without any source address the daemon
+   * reopens when the interface gets one (Daemon.followPrimaryAddress).
+   */
   private openChannel(): void {
+    this.deps.clock.clearTimer(this.channelRetry);
+    this.channelRetry = undefined;
     try {
       this.channel = this.deps.openChannel(
         this.cfg,
         (p) => this.handlePacket(p),
         (err) => this.log.error({ err }, 'advert socket error'),
       );
+      if (this.channelFailing) this.log.info('advert socket opened');
+      this.channelFailing = false;
     } catch (err) {
       this.channel = undefined;
-      this.log.error({ err }, `cannot open the advert socket: ${(err as Error).message}`);
+      if (!this.channelFailing) this.log.error({ err }, `cannot open the advert socket: ${(err as Error).message}; retrying every ${CHANNEL_RETRY_US / 1_000_000} s`);
+      this.channelFailing = true;
+      // Without a source address there is nothing to retry: the daemon reopens when one appears.
+      if (this.cfg.sourceAddress === null) return;
+      this.channelRetry = this.deps.clock.setTimer(CHANNEL_RETRY_US, () => {
+        this.channelRetry = undefined;
+        if (this.stopping || this.channel !== undefined) return;
+        this.openChannel();
+        if (this.channel !== undefined) this.refreshFaults('advert socket opened');
+      });
     }
   }
 
@@ -284,6 +308,8 @@ export class InstanceDriver {
     this.stopping = true;
     await this.queue;
     this.clearTimer();
+    this.deps.clock.clearTimer(this.channelRetry);
+    this.channelRetry = undefined;
     this.deps.garp.cancel(this.cfg.name);
     this.channel?.close();
     this.channel = undefined;

@@ -44,21 +44,39 @@ export interface Harness {
   logs: Record<string, unknown>[];
 }
 
-export function harness(cfg: ResolvedInstance, releaseVipsOnStop = true, clock: FakeClock = new FakeClock(0), observer?: InstanceObserver): Harness {
+/** Options of the harness: `openFailures` = how many advert socket opens throw before one succeeds. */
+export interface HarnessOptions {
+  readonly openFailures?: number;
+}
+
+export function harness(
+  cfg: ResolvedInstance,
+  releaseVipsOnStop = true,
+  clock: FakeClock = new FakeClock(0),
+  observer?: InstanceObserver,
+  options: HarnessOptions = {},
+): Harness {
+  let openFailures = options.openFailures ?? 0;
   const logs: Record<string, unknown>[] = [];
   const root = createRootLog({ format: 'json', destination: { write: (s: string) => void logs.push(JSON.parse(s) as Record<string, unknown>) } });
   const h: Omit<Harness, 'driver'> = { clock, sent: [], kernel: new Map(), garps: [], fifo: [], logs };
   const driver = new InstanceDriver(cfg, {
     clock,
     log: root.component('vrrp'),
-    openChannel: (_inst) => ({
+    openChannel: (_inst) => {
+      if (openFailures > 0) {
+        openFailures--;
+        throw Object.assign(new Error('bind EADDRNOTAVAIL'), { code: 'EADDRNOTAVAIL' });
+      }
+      return {
       sendToAll: async (encode) => {
         const bytes = encode(GROUP);
         h.sent.push({ dst: GROUP, bytes });
         return [{ destination: GROUP, ok: true, bytes: bytes.length }];
       },
       close: () => undefined,
-    }),
+      };
+    },
     addresses: {
       add: async (v) => (h.kernel.has(vipKey(v)) ? 'already-present' : (h.kernel.set(vipKey(v), v), 'added')),
       remove: async (v) => (h.kernel.delete(vipKey(v)) ? 'removed' : 'not-present'),

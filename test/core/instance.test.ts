@@ -155,6 +155,26 @@ describe('InstanceDriver', () => {
     expect(h.kernel.size).toBe(0);
   });
 
+  it('an advert socket that cannot open (tentative link-local) keeps FAULT and is retried until it opens', async () => {
+    const h = harness(resolved(100), true, new FakeClock(0), undefined, { openFailures: 3 });
+    h.driver.start(true);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('FAULT');
+    h.clock.advance(2_000_000); // two more failed opens
+    await h.driver.idle();
+    expect(h.driver.state).toBe('FAULT');
+    expect(h.logs.filter((l) => String(l['msg']).startsWith('cannot open the advert socket'))).toHaveLength(1);
+    h.clock.advance(1_000_000); // the fourth open succeeds
+    await h.driver.idle();
+    expect(h.driver.state).toBe('BACKUP');
+    expect(h.logs.some((l) => l['msg'] === 'advert socket opened')).toBe(true);
+    h.clock.advance(4_000_000); // Master_Down_Interval later: MASTER, adverts go out
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    expect(sentPriorities(h).length).toBeGreaterThan(0);
+    await h.driver.stop();
+  });
+
   it('SIGUSR1/SIGUSR2 dumps show state and counters', async () => {
     const h = harness(resolved(255));
     h.driver.start(true);
