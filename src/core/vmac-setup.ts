@@ -3,11 +3,11 @@
  * the sysctls keepalived writes (vmac-plan.ts) and puts the originals back, recreates a VMAC deleted
  * under a running instance, and deletes only the links it made or adopted.
  *
- *   bind(instance)     link made down → VMAC sysctls → up; base sysctls; all.rp_filter (IPv4)
- *   recreate(key)      someone deleted the link: a new one with the same plan (keepalived does the same)
- *                      and, when adverts use the VMAC, igmp_link_local_mcast_reports 0 (IPv4) or a copy
+ *   bind(instance)     link made down → VMAC sysctls → up; IPv4: base sysctls and all.rp_filter;
+ *                      when adverts use the VMAC, igmp_link_local_mcast_reports 0 (IPv4) or a copy
  *                      of the base's link-local address on the VMAC (IPv6: nodad, preferred_lft 0, the
  *                      advert source, as keepalived 2.2.7 does)
+ *   recreate(key)      someone deleted the link: a new one with the same plan (keepalived does the same)
  *   release(key)       link deleted; base sysctls restored when its last VMAC goes, rp_filter when the
  *                      last IPv4 VMAC goes (keepalived 2.2.7 leaves the base arp_ignore/arp_filter set;
  *                      we restore them — a daemon that stops leaves the host as it found it)
@@ -232,10 +232,11 @@ export class VmacSetup {
     }
   }
 
+  /** ARP and rp_filter settings matter to IPv4 VMACs only (keepalived leaves them alone for IPv6). */
   private applyHostSysctls(v: ResolvedVmac, ifaces: readonly HostInterface[]): void {
     const read = (k: string): number | undefined => this.deps.sysctl.read(k);
-    this.writeAll(baseLinkSysctls(v.baseIfname, read), baseGroup(v.baseIfindex));
     if (v.family === 4) {
+      this.writeAll(baseLinkSysctls(v.baseIfname, read), baseGroup(v.baseIfindex));
       const ours = new Set([...this.bound.values()].map((b) => b.ifname));
       const others = ifaces.map((i) => i.name).filter((n) => n !== 'lo' && !ours.has(n));
       this.writeAll(rpFilterSysctls(others, read), RP_GROUP);

@@ -273,6 +273,8 @@ describe('VmacSetup', () => {
     const inst = await setup.bind(v6);
     expect(added).toEqual([{ address: 'fe80::1', prefixLen: 64, ifindex: inst.ifindex, scope: 253, nodad: true, preferredLft: 0 }]);
     expect(w.sysctls.get('ipv4/igmp_link_local_mcast_reports')).toBe(1);
+    expect(w.sysctls.get('ipv4/conf/eth0/arp_ignore')).toBe(0);
+    expect(w.sysctls.get('ipv4/conf/all/rp_filter')).toBe(1);
     expect(w.sysctls.has('ipv6/conf/vrrp.51/disable_ipv6') && w.sysctls.get('ipv6/conf/vrrp.51/disable_ipv6')).toBe(0);
     const again = await setup.recreate(inst.key);
     expect(added).toHaveLength(2);
