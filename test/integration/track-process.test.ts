@@ -2,7 +2,8 @@
  * vrrp_track_process on real processes: the master tracks a process started in its namespace (a copy of
  * `sleep` under a unique name, since /proc is shared by every network namespace of the host). Killing it
  * puts an unweighted tracker's instance in FAULT / lowers a weighted one's priority, so the backup takes
- * the VIP; starting it again brings the master back.
+ * the VIP; starting it again brings the master back. A process missing at startup keeps the master in
+ * FAULT, and `terminate_delay` rides out a quick restart but not a longer outage.
  *
  * keepalived itself cannot run these scenarios in a namespace (its proc connector subscription is refused
  * outside the initial network namespace), so they are keepalived-ts only.
@@ -11,10 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../lab/netns.js';
+import { sleep, waitFor } from '../lab/netns.js';
 import type { NsProcess } from '../lab/netns.js';
 import {
-  assertBuilt, IMPL, integrationSkipReason, masterDownMs, topologyPerTest, vrrpConf, waitForMaster,
+  assertBuilt, IMPL, integrationSkipReason, masterDownMs, topologyPerTest, vipHolders, vrrpConf, waitForMaster,
 } from './helpers.js';
 import type { Router, Topology } from './helpers.js';
 
@@ -96,5 +97,42 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     tracked = await startTracked(r1, bin);
     await waitForMaster(topo.routers, vip, r1, masterDownMs(150, ADVERT_S) + 3000);
     await tracked.stop('SIGKILL');
+  });
+
+  it('a process missing at startup keeps the master in FAULT; terminate_delay rides out a quick restart but not an outage', async () => {
+    assertBuilt();
+    const topo = await topology.build('itpd', '10.149.0');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const vip = '10.149.0.200';
+    const bin = trackedBinary(topo);
+    const notifyLog = `${topo.lab.dir}/notify.log`;
+    r1.start(vrrpConf('it-r1', {
+      vrid: 149, priority: 150, advertInt: ADVERT_S, vips: [`${vip}/24`],
+      preamble: ['vrrp_track_process svc {', `    process ${bin.name}`, '    terminate_delay 3', '}'],
+      instanceLines: ['track_process {', '    svc', '}', `notify "/bin/sh -c 'echo $@ >> ${notifyLog}' notify"`],
+    }));
+    r2.start(vrrpConf('it-r2', { vrid: 149, priority: 100, advertInt: ADVERT_S, vips: [`${vip}/24`] }));
+    await waitForMaster(topo.routers, vip, r2, masterDownMs(100, ADVERT_S) + 4000);
+    await waitFor('FAULT notify at startup', () => notifyLines(notifyLog).includes('INSTANCE VI_1 FAULT 150'), 2000);
+
+    let tracked = await startTracked(r1, bin);
+    await waitForMaster(topo.routers, vip, r1, masterDownMs(150, ADVERT_S) + 3000);
+    const faultsBefore = notifyLines(notifyLog).filter((l) => l.includes('FAULT')).length;
+
+    // Quick restart: inside terminate_delay nothing changes.
+    await tracked.stop('SIGKILL');
+    tracked = await startTracked(r1, bin);
+    for (let i = 0; i < 20; i++) {
+      expect(await vipHolders(topo.routers, vip)).toEqual([r1]);
+      await sleep(200);
+    }
+    expect(notifyLines(notifyLog).filter((l) => l.includes('FAULT')).length).toBe(faultsBefore);
+
+    // Outage: the master keeps the VIP during the delay, then goes to FAULT.
+    await tracked.stop('SIGKILL');
+    await sleep(1500);
+    expect(await vipHolders(topo.routers, vip)).toEqual([r1]);
+    await waitForMaster(topo.routers, vip, r2, 3000 + masterDownMs(100, ADVERT_S) + 2000);
+    await waitFor('second FAULT notify', () => notifyLines(notifyLog).filter((l) => l.includes('FAULT')).length === faultsBefore + 1, 2000);
   });
 });
