@@ -3,7 +3,7 @@
  * the virtual MAC 00:00:5e:00:01:<VRID>, the client learns that MAC for the VIP, and after `kill -9` of
  * the master the backup takes over with the SAME MAC in the client's neighbour table (the point of a
  * VMAC: no ARP change for clients). Also: a BACKUP keeps its VMAC up without the VIP, SIGTERM deletes
- * the VMAC and puts the sysctls back, a deleted VMAC is recreated, SIGHUP adding/removing use_vmac
+ * the VMAC and puts the sysctls back, a deleted VMAC is recreated, base link down is FAULT, SIGHUP adding/removing use_vmac
  * restarts the instance on/off its VMAC, and interop with keepalived 2.2.7.
  *
  * keepalived 2.2.7 itself lets the client's entry flip to the base MAC once the client is pinged (its
@@ -110,7 +110,7 @@ describe.skipIf(integrationSkipReason() !== undefined)('use_vmac between two rou
     expect(await topo.client.neighMac(VIP)).toBe(vmacOf(VRID));
   });
 
-  it('SIGTERM deletes the VMAC and restores the sysctls; a VMAC deleted under a master is recreated', async () => {
+  it('a VMAC deleted under a master is recreated; base link down is FAULT; SIGTERM deletes the VMAC and restores the sysctls', async () => {
     assertBuilt();
     const VRID = 78;
     const VIP = '10.78.0.200';
@@ -128,6 +128,15 @@ describe.skipIf(integrationSkipReason() !== undefined)('use_vmac between two rou
     await waitFor('a second VMAC creation', () => r1.proc!.lines.filter((l) => /Success creating VMAC interface vrrp\.78/.test(l)).length >= 2, 2000);
     await waitForMaster(topo.routers, VIP, r1, masterDownMs(150, ADVERT_S) + 4000);
     expect((await vmacLink(r1.ns, `vrrp.${VRID}`))?.addrs).toContain(VIP);
+
+    // The base interface goes down: the VMAC loses its carrier, FAULT, the backup takes over.
+    const faults = r1.proc!.lines.filter((l) => /Entering FAULT STATE/.test(l)).length;
+    await r1.ns.setLink('eth0', false);
+    await waitFor('r1 FAULT on base link down', () => r1.proc!.lines.filter((l) => /Entering FAULT STATE/.test(l)).length > faults, 2000);
+    await waitForVip(r2, VIP, masterDownMs(100, ADVERT_S) + 2000, Date.now());
+    expect(await r1.hasVip(VIP)).toBe(false);
+    await r1.ns.setLink('eth0', true);
+    await waitForMaster(topo.routers, VIP, r1, masterDownMs(150, ADVERT_S) + 4000);
 
     r1.proc!.signal('SIGTERM');
     expect(await r1.proc!.exited).toBe(0);
