@@ -338,6 +338,8 @@ export interface HostOptions {
   readonly ipv6?: boolean;
   /** IPv6 address with prefix for eth0 (implies ipv6). */
   readonly ipv6Address?: string;
+  /** With ipv6: keep duplicate address detection on (the link-local stays tentative for a moment). */
+  readonly dad?: boolean;
 }
 
 /** A set of namespaces joined by one bridge, with guaranteed cleanup. */
@@ -407,8 +409,8 @@ export class Lab {
     await sw.ip('link', 'set', port, 'up');
     if (opts.ipv6 === true || opts.ipv6Address !== undefined) {
       // IPv6 on, but no duplicate address detection: the link-local address is usable at once.
-      await host.exec('sysctl', ['-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.eth0.accept_dad=0']);
-      if (opts.ipv6Address !== undefined) await host.ip('addr', 'add', opts.ipv6Address, 'dev', 'eth0', 'nodad');
+      if (opts.dad !== true) await host.exec('sysctl', ['-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0', 'net.ipv6.conf.eth0.accept_dad=0']);
+      if (opts.ipv6Address !== undefined) await host.ip('addr', 'add', opts.ipv6Address, 'dev', 'eth0', ...(opts.dad === true ? [] : ['nodad']));
     } else {
       // No IPv6 on the lab links: keeps DAD/RS noise out of captures and logs.
       await host.exec('sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
