@@ -135,4 +135,37 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     await waitForMaster(topo.routers, vip, r2, 3000 + masterDownMs(100, ADVERT_S) + 2000);
     await waitFor('second FAULT notify', () => notifyLines(notifyLog).filter((l) => l.includes('FAULT')).length === faultsBefore + 1, 2000);
   });
+
+  it('SIGHUP: an unchanged track_process keeps the master; tracking another (absent) process faults it', async () => {
+    assertBuilt();
+    const topo = await topology.build('itph', '10.150.0');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const vip = '10.150.0.200';
+    const bin = trackedBinary(topo);
+    const notifyLog = `${topo.lab.dir}/notify.log`;
+    const conf = (processName: string): string => vrrpConf('it-r1', {
+      vrid: 150, priority: 150, advertInt: ADVERT_S, vips: [`${vip}/24`],
+      preamble: ['vrrp_track_process svc {', `    process ${processName}`, '}'],
+      instanceLines: ['track_process {', '    svc', '}', `notify "/bin/sh -c 'echo $@ >> ${notifyLog}' notify"`],
+    });
+    const tracked = await startTracked(r1, bin);
+    r1.start(conf(bin.name));
+    r2.start(vrrpConf('it-r2', { vrid: 150, priority: 100, advertInt: ADVERT_S, vips: [`${vip}/24`] }));
+    await waitForMaster(topo.routers, vip, r1, masterDownMs(100, ADVERT_S) + 4000);
+    const linesBefore = notifyLines(notifyLog).length;
+
+    r1.proc?.signal('SIGHUP');
+    await r1.proc?.waitForLine(/[Rr]eload/, 3000);
+    for (let i = 0; i < 10; i++) {
+      expect(await vipHolders(topo.routers, vip)).toEqual([r1]);
+      await sleep(200);
+    }
+    expect(notifyLines(notifyLog).length).toBe(linesBefore);
+
+    r1.rewriteConf(conf(`${bin.name}x`));
+    r1.proc?.signal('SIGHUP');
+    await waitForMaster(topo.routers, vip, r2, masterDownMs(100, ADVERT_S) + 3000);
+    await waitFor('FAULT notify after reload', () => notifyLines(notifyLog).includes('INSTANCE VI_1 FAULT 150'), 2000);
+    await tracked.stop('SIGKILL');
+  });
 });
