@@ -7,9 +7,12 @@
  *  - a tracker reference's own `weight` overrides the tracked object's (track_script, track_file,
  *    track_process); track_interface / track_bfd default to unweighted;
  *  - references to undeclared objects are dropped (the validator reports them);
- *  - members of a sync group have their tracker weights ignored (treated as unweighted) unless the
- *    group sets `sync_group_tracking_weight` — except track_process, whose weight keepalived 2.2.7
- *    still applies to a member (vrrp_complete_instance has no check for it);
+ *  - members of a sync group (unless the group sets `sync_group_tracking_weight`) and the address
+ *    owner (priority 255) cannot have their priority moved, so keepalived 2.2.7's vrrp_complete_instance
+ *    rewrites their weighted trackers (`restrictTrackers`): a weighted track_interface becomes unweighted
+ *    (sync group) or is no longer tracked (owner); a weighted track_script or track_bfd is dropped; a
+ *    track_file of the default weight 1 becomes unweighted, any other weight is dropped; track_process
+ *    is left alone (no check for it there). The validator reports each of these;
  *  - `vrrp_strict`/`strict_mode` forces `lower_prio_no_advert`;
  *  - GARP lower-priority settings default to the master ones;
  *  - `notify_priority_changes` defaults to global `vrrp_notify_priority_changes`.
@@ -76,6 +79,23 @@ function resolveRefs(
  * which itself defaults to the GLOBAL vrrp_garp_master_delay/_repeat (not the instance's); strict mode
  * forces both to 0.
  */
+/** Why an instance's tracker weights cannot apply: sync group member, address owner, or neither. */
+type WeightRestriction = 'sync-group' | 'address-owner' | null;
+
+/** keepalived's vrrp_complete_instance rewrite of weighted trackers (see the module header). */
+export function restrictTrackers(defs: readonly TrackerDef[], why: WeightRestriction): TrackerDef[] {
+  if (why === null) return [...defs];
+  const out: TrackerDef[] = [];
+  for (const d of defs) {
+    if (d.weight === 0 || d.kind === 'process') out.push(d);
+    else if (d.kind === 'interface') {
+      if (why === 'sync-group') out.push({ ...d, weight: 0 });
+    } else if (d.kind === 'file' && d.weight === 1) out.push({ ...d, weight: 0 });
+    // weighted script / bfd / file (weight ≠ 1): dropped
+  }
+  return out;
+}
+
 function garpParams(vi: VrrpInstance, g: GlobalDefs, strict: boolean): GarpParams {
   return {
     masterDelayUs: vi.garpMasterDelaySec * US_PER_S,
@@ -99,12 +119,11 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
   const trackersOf = (
     src: Pick<VrrpInstance, 'trackScripts' | 'trackInterfaces' | 'trackFiles' | 'trackProcesses' | 'trackBfds'>,
     unweighted: boolean,
-    processUnweighted: boolean = unweighted,
   ): TrackerDef[] => [
     ...resolveRefs('interface', src.trackInterfaces, null, unweighted),
     ...resolveRefs('script', src.trackScripts, scripts, unweighted),
     ...resolveRefs('file', src.trackFiles, files, unweighted),
-    ...resolveRefs('process', src.trackProcesses, processes, processUnweighted),
+    ...resolveRefs('process', src.trackProcesses, processes, unweighted),
     ...resolveRefs('bfd', src.trackBfds, null, unweighted),
   ];
 
@@ -133,7 +152,10 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
       trackPrimaryInterface: !vi.dontTrackPrimary,
       vips: vi.virtualIpAddresses.filter((v) => v.family === e.family).map((v) => v.address),
       excludedVips: vi.virtualIpAddressesExcluded.map((v) => v.address),
-      trackers: trackersOf(vi, sg !== null && !sg.syncGroupTrackingWeight, false),
+      trackers: restrictTrackers(
+        trackersOf(vi, false),
+        sg !== null && !sg.syncGroupTrackingWeight ? 'sync-group' : vi.priority === 255 ? 'address-owner' : null,
+      ),
       syncGroup: sg?.name ?? null,
     };
   });

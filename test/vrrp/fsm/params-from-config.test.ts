@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paramsFromConfText } from './conf.js';
+import { restrictTrackers } from '../../../src/vrrp/params-from-config.js';
+import type { TrackerDef } from '../../../src/vrrp/params.js';
 
 const CONF = `
 global_defs {
@@ -123,10 +125,34 @@ describe('vrrpParamsFromConfig', () => {
     ]);
   });
 
-  it('v3 intervals, nopreempt, lower-prio GARP override, sync group membership ignores member weights', () => {
+  it('v3 intervals, nopreempt, lower-prio GARP override, a sync group member drops its weighted track_script', () => {
     expect(vi('VI_2')).toMatchObject({ version: 3, adverIntervalCs: 50, preempt: false, syncGroup: 'G1' });
     expect(vi('VI_2').garp.lowerPrioRepeat).toBe(2);
-    expect(vi('VI_2').trackers).toEqual([{ kind: 'script', name: 'chk_haproxy', weight: 0, reverse: false }]);
+    // keepalived 2.2.7 (vrrp_complete_instance): "ignoring tracked script chk_haproxy with weights due to SYNC group"
+    // and the script no longer tracks the instance at all.
+    expect(vi('VI_2').trackers).toEqual([]);
+  });
+
+  it('restrictTrackers: keepalived 2.2.7 rewrites weighted trackers of sync group members and address owners', () => {
+    const defs: TrackerDef[] = [
+      { kind: 'interface', name: 'eth1', weight: -10, reverse: false },
+      { kind: 'interface', name: 'eth2', weight: 0, reverse: false },
+      { kind: 'script', name: 's_w', weight: 5, reverse: false },
+      { kind: 'script', name: 's_0', weight: 0, reverse: false },
+      { kind: 'file', name: 'f_default', weight: 1, reverse: false },
+      { kind: 'file', name: 'f_w', weight: 7, reverse: true },
+      { kind: 'bfd', name: 'b_w', weight: 3, reverse: false },
+      { kind: 'process', name: 'p_w', weight: -40, reverse: false },
+    ];
+    expect(restrictTrackers(defs, null)).toEqual(defs);
+    expect(restrictTrackers(defs, 'sync-group')).toEqual([
+      { kind: 'interface', name: 'eth1', weight: 0, reverse: false },
+      { kind: 'interface', name: 'eth2', weight: 0, reverse: false },
+      { kind: 'script', name: 's_0', weight: 0, reverse: false },
+      { kind: 'file', name: 'f_default', weight: 0, reverse: false },
+      { kind: 'process', name: 'p_w', weight: -40, reverse: false },
+    ]);
+    expect(restrictTrackers(defs, 'address-owner').map((d) => d.name)).toEqual(['eth2', 's_0', 'f_default', 'p_w']);
   });
 
   it('IPv6 instance: family, version 3, preempt_delay, dont_track_primary', () => {
