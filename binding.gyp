@@ -2,7 +2,7 @@
   # keepalived-ts native addon (Node-API, plain C): AF_PACKET frame send for gratuitous ARP /
   # unsolicited NA, an IPv6 raw socket with recvmsg() ancillary data (hop limit, destination,
   # ifindex) that the raw-socket npm package cannot provide, AF_UNIX datagrams, setns, mkfifo and
-  # real-time signal handlers (self-pipe). See src/io/native/kts_native.c.
+  # real-time signal handlers (self-pipe), ICMP echo sockets (PING_CHECK). See src/io/native/kts_native.c.
   "targets": [
     {
       "target_name": "kts_native",

@@ -21,6 +21,7 @@ import { LvsPool, rsId, type PoolEffect, type PoolSnapshot } from './pool.js';
 import { dnsProbe } from './probes/dns.js';
 import { httpProbe } from './probes/http.js';
 import { miscProbe } from './probes/misc.js';
+import { pingProbe } from './probes/ping.js';
 import { smtpProbe } from './probes/smtp.js';
 import { tcpProbe } from './probes/tcp.js';
 import { udpProbe } from './probes/udp.js';
@@ -30,7 +31,7 @@ import { fileCheckSpec, fileStatus, parseTrackFileValue, type FileCheckSpec } fr
 /** keepalived's BOOTSTRAP_DELAY: checkers start one second after the daemon. */
 export const BOOTSTRAP_DELAY_US = 1_000_000;
 
-export type CheckerKindSupported = 'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'MISC_CHECK' | 'SMTP_CHECK' | 'DNS_CHECK' | 'UDP_CHECK';
+export type CheckerKindSupported = 'TCP_CHECK' | 'HTTP_GET' | 'SSL_GET' | 'MISC_CHECK' | 'SMTP_CHECK' | 'DNS_CHECK' | 'UDP_CHECK' | 'PING_CHECK';
 
 export interface ProbeContext {
   readonly vs: VirtualServer;
@@ -39,7 +40,7 @@ export interface ProbeContext {
   readonly credentials: ScriptCredentials | undefined;
 }
 
-/** Builds the probe for a checker; null = not supported (PING_CHECK). FILE_CHECK is file-driven, not probed. */
+/** Builds the probe for a checker; null = not supported (none today). FILE_CHECK is file-driven, not probed. */
 export function defaultProbeFactory(ctx: ProbeContext): Probe | null {
   const c = ctx.checker;
   switch (c.kind) {
@@ -56,6 +57,8 @@ export function defaultProbeFactory(ctx: ProbeContext): Probe | null {
       return dnsProbe(endpointOf(c, ctx.rs), c.type, c.name);
     case 'UDP_CHECK':
       return udpProbe(endpointOf(c, ctx.rs), c);
+    case 'PING_CHECK':
+      return pingProbe(endpointOf(c, ctx.rs));
     default:
       return null;
   }
@@ -375,8 +378,16 @@ function checkerLogLines(r: Runner, outcome: ProbeOutcome, report: 'up' | 'down'
       if (report === 'up' && (!wasUp || !hadRun)) out.push(`Remote Web server ${target} succeed on service.`);
       if (report === 'down' && (wasUp || !hadRun)) out.push(c.retry > 0 && hadRun ? `HTTP_CHECK on service ${target} failed after ${c.retry} retries.` : `HTTP_CHECK on service ${target} failed.`);
       return out;
+    case 'PING_CHECK': {
+      // check_ping.c: FMT_CHK is the real server itself in 2.2.7 (connect_ip is not shown).
+      const rs = fmtRs(r.rs, r.vs);
+      if (!outcome.ok && wasUp && c.logAllFailures) out.push(reason.startsWith('timeout') ? `ICMP connection to address ${rs} timeout.` : `ICMP connection to ${rs} of ${fmtVs(r.vs)} failed.`);
+      if (report === 'up' && (!wasUp || !hadRun)) out.push(`ICMP connection to ${rs} success.`);
+      if (report === 'down' && (wasUp || !hadRun)) out.push(c.retry > 0 && hadRun ? `ICMP CHECK on service ${rs} of ${fmtVs(r.vs)} failed after ${c.retry} retries.` : `ICMP CHECK on service ${rs} failed.`);
+      return out;
+    }
     default: {
-      const what = { SMTP_CHECK: 'SMTP_CHECK', DNS_CHECK: 'DNS_CHECK', PING_CHECK: 'PING_CHECK' }[c.kind];
+      const what = { SMTP_CHECK: 'SMTP_CHECK', DNS_CHECK: 'DNS_CHECK' }[c.kind];
       if (!outcome.ok && wasUp) out.push(`${what} (${target}) ${reason}`);
       if (report === 'up' && !wasUp) out.push(`${what} on service ${target} succeeded.`);
       if (report === 'down' && wasUp) out.push(`${what} on service ${target} failed.`);

@@ -9,8 +9,9 @@
  *   desired-table.ts   pure config + pool → IPVS services and dests (virtual_server_group expansion)
  *   reconcile.ts       pure desired vs kernel → add/edit/del operations
  *   ipvs-sync.ts       applies operations to the kernel (IPVS genl) or to an in-memory table
- *   probes/            TCP_CHECK, HTTP_GET/SSL_GET, MISC_CHECK, SMTP_CHECK, DNS_CHECK, UDP_CHECK
- *   track-file.ts      FILE_CHECK values (PING_CHECK is not supported: logged and ignored)
+ *   probes/            TCP_CHECK, HTTP_GET/SSL_GET, MISC_CHECK, SMTP_CHECK, DNS_CHECK, UDP_CHECK,
+ *                      PING_CHECK (ICMP/ICMPv6 echo over the native addon's ping or raw socket)
+ *   track-file.ts      FILE_CHECK values
  *   ipvs-text.ts, dump.ts   `ipvsadm -Ln`-style text and the SIGUSR1 dump
  *   genhash.ts         `keepalived --genhash` / `-T`
  */

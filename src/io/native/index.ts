@@ -4,7 +4,8 @@
  *
  * The addon covers only what Node.js and the raw-socket package cannot do: AF_PACKET frame send
  * (gratuitous ARP / unsolicited NA), an IPv6 raw socket read with recvmsg() ancillary data (hop
- * limit, destination, ifindex), a libuv readability poller and AF_UNIX datagrams (sd_notify's
+ * limit, destination, ifindex), ICMP echo sockets (PING_CHECK), a libuv readability poller
+ * (closed automatically when a worker thread's environment ends) and AF_UNIX datagrams (sd_notify's
  * NOTIFY_SOCKET; Node.js has no unix datagram sockets) and real-time signal handlers feeding a
  * self-pipe (Node.js cannot listen to SIGRTMIN+n; see ./rt-signals.ts). Everything else stays in TypeScript.
  * Loading is lazy: importing this module never fails; `loadNative()` throws `KTS_NATIVE_MISSING`
@@ -26,6 +27,12 @@ export interface NativeRecvInfo {
   readonly ttl?: number;
 }
 
+/** What icmpEchoOpen() returns. */
+export interface NativeIcmpSocket {
+  readonly fd: number;
+  readonly raw: boolean;
+}
+
 /** Opaque handle returned by pollStart(). */
 export type NativePollHandle = { readonly __ktsPoll: unique symbol };
 
@@ -34,6 +41,13 @@ export interface KtsNative {
   packetSend(fd: number, ifindex: number, frame: Uint8Array): number;
   ifNameToIndex(name: string): number;
   rawOpen(family: 4 | 6, protocol: number): number;
+  /**
+   * Non-blocking ICMP (4) / ICMPv6 (6) echo socket: a datagram "ping" socket when
+   * net.ipv4.ping_group_range admits our gid (`raw: false`: the kernel sets the echo id, receives
+   * carry no IP header and only this socket's replies), else a raw socket (`raw: true`: IPv4 receives
+   * start with the IP header; every echo reply to this host arrives, other ICMP types are filtered).
+   */
+  icmpEchoOpen(family: 4 | 6): NativeIcmpSocket;
   setSockOpt(fd: number, level: number, option: number, value: Uint8Array): void;
   bindAddress(fd: number, address: Uint8Array, scopeId: number): void;
   sendTo(fd: number, payload: Uint8Array, destination: Uint8Array, scopeId: number): number;

@@ -9,7 +9,11 @@
  *    arrival ifindex only exist as ancillary data (IPV6_HOPLIMIT / IPV6_PKTINFO). raw-socket uses
  *    recvfrom() and drops them, so the IPv6 advert socket lives here (send side included, so one fd
  *    serves both directions as keepalived does).
- *  - A libuv readability poller for such an fd, calling back into JavaScript.
+ *  - A libuv readability poller for such an fd, calling back into JavaScript. Pollers are closed
+ *    by an async env cleanup hook when their environment (a worker thread) is torn down.
+ *  - An ICMP / ICMPv6 echo socket for PING_CHECK: an unprivileged datagram "ping" socket
+ *    (SOCK_DGRAM, IPPROTO_ICMP[V6]; the kernel owns the echo id, checksums and reply matching),
+ *    else (net.ipv4.ping_group_range excludes our gid) a raw one. Send/receive use sendTo/recvMsg.
  *  - mkfifo() for notify_fifo (Node.js has no binding for it).
  *  - setns(CLONE_NEWNET) for the calling (main) thread, so sockets can be opened inside a named
  *    network namespace (keepalived's `net_namespace`; the netns integration tests). Sockets keep
@@ -38,6 +42,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/icmp6.h>
 #include <sys/socket.h>
 #include <sched.h>
 #include <sys/stat.h>
@@ -45,6 +50,7 @@
 #include <stddef.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
+#include <linux/icmp.h>
 
 #define CHECK_NAPI(env, call)                                            \
   do {                                                                   \
@@ -172,6 +178,52 @@ static napi_value raw_open(napi_env env, napi_callback_info info) {
   int fd = socket(family == 6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   if (fd < 0) return throw_errno(env, "socket(SOCK_RAW)", errno);
   return make_i32(env, fd);
+}
+
+/*
+ * icmpEchoOpen(family 4|6): { fd, raw }. A non-blocking SOCK_DGRAM/IPPROTO_ICMP(V6) socket when
+ * net.ipv4.ping_group_range admits our gid (raw = false: no IP header on receive, the kernel sets
+ * the echo id and delivers only our replies), else SOCK_RAW (raw = true: IPv4 receives start with
+ * the IP header; every host's echo replies arrive, other ICMP types are filtered out).
+ */
+static napi_value icmp_echo_open(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t family;
+  if (get_args(env, info, 1, argv) || get_i32(env, argv[0], &family)) return NULL;
+  if (family != 4 && family != 6) return throw_type(env, "family must be 4 or 6");
+  int af = family == 6 ? AF_INET6 : AF_INET;
+  int proto = family == 6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+  bool raw = false;
+  int fd = socket(af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+  if (fd < 0 && (errno == EACCES || errno == EPERM || errno == EPROTONOSUPPORT)) {
+    raw = true;
+    fd = socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+  }
+  if (fd < 0) return throw_errno(env, raw ? "socket(SOCK_RAW, ICMP)" : "socket(SOCK_DGRAM, ICMP)", errno);
+  if (raw && family == 4) {
+    struct icmp_filter filter = {.data = ~(1U << ICMP_ECHOREPLY)}; /* set bits are blocked types */
+    if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof filter) < 0) {
+      int err = errno;
+      close(fd);
+      return throw_errno(env, "setsockopt(ICMP_FILTER)", err);
+    }
+  }
+  if (raw && family == 6) {
+    struct icmp6_filter filter;
+    ICMP6_FILTER_SETBLOCKALL(&filter);
+    ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &filter);
+    if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &filter, sizeof filter) < 0) {
+      int err = errno;
+      close(fd);
+      return throw_errno(env, "setsockopt(ICMP6_FILTER)", err);
+    }
+  }
+  napi_value out, rawv;
+  napi_create_object(env, &out);
+  napi_set_named_property(env, out, "fd", make_i32(env, fd));
+  napi_get_boolean(env, raw, &rawv);
+  napi_set_named_property(env, out, "raw", rawv);
+  return out;
 }
 
 /* setSockOpt(fd, level, option, value: Buffer): the caller builds the option's C struct bytes. */
@@ -457,10 +509,26 @@ typedef struct {
   napi_env env;
   napi_ref callback;
   napi_async_context async;
+  napi_async_cleanup_hook_handle cleanup;
   int stopped;
 } kts_poller;
 
 static void poller_closed(uv_handle_t *h) { free(h->data); }
+
+/* Environment teardown (a worker thread ending with a poller still started): close the uv handle
+ * before libuv's loop is closed, and only then let the teardown continue. */
+static void poller_closed_at_teardown(uv_handle_t *h) {
+  kts_poller *p = h->data;
+  napi_remove_async_cleanup_hook(p->cleanup);
+  free(p);
+}
+
+static void poller_teardown(napi_async_cleanup_hook_handle handle, void *arg) {
+  kts_poller *p = arg;
+  p->stopped = 1;
+  uv_poll_stop(&p->handle);
+  uv_close((uv_handle_t *)&p->handle, poller_closed_at_teardown);
+}
 
 static void poller_ready(uv_poll_t *h, int status, int events) {
   kts_poller *p = h->data;
@@ -484,6 +552,7 @@ static void poller_ready(uv_poll_t *h, int status, int events) {
 static void poller_stop(kts_poller *p) {
   if (p->stopped) return;
   p->stopped = 1;
+  napi_remove_async_cleanup_hook(p->cleanup);
   uv_poll_stop(&p->handle);
   napi_delete_reference(p->env, p->callback);
   napi_async_destroy(p->env, p->async);
@@ -512,6 +581,7 @@ static napi_value poll_start(napi_env env, napi_callback_info info) {
   napi_create_string_utf8(env, "KtsRawSocketPoll", NAPI_AUTO_LENGTH, &name);
   napi_async_init(env, NULL, name, &p->async);
   napi_create_reference(env, argv[1], 1, &p->callback);
+  napi_add_async_cleanup_hook(env, poller_teardown, p, &p->cleanup);
   rc = uv_poll_start(&p->handle, UV_READABLE, poller_ready);
   if (rc != 0) {
     poller_stop(p);
@@ -641,6 +711,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"packetSend", NULL, packet_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"ifNameToIndex", NULL, if_name_to_index, NULL, NULL, NULL, napi_enumerable, NULL},
       {"rawOpen", NULL, raw_open, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"icmpEchoOpen", NULL, icmp_echo_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setSockOpt", NULL, set_sock_opt, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindAddress", NULL, bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo", NULL, send_to, NULL, NULL, NULL, napi_enumerable, NULL},
