@@ -606,6 +606,36 @@ export interface VirtualServer {
 }
 
 // ---------------------------------------------------------------------------------------------
+// bfd_instance (keepalived bfd_parser.c; defaults from bfd.h)
+
+export interface BfdInstance {
+  readonly name: string;
+  readonly pos: SourcePos;
+  /** neighbor_ip / neighbour_ip (required: an instance without one is dropped by the builder). */
+  readonly neighborIp: IpAddress;
+  readonly sourceIp: IpAddress | null;
+  /** min_rx, ms with 3 decimals in the file; default 10 ms. */
+  readonly minRxUs: number;
+  /** min_tx, default 10 ms. */
+  readonly minTxUs: number;
+  /** idle_tx (desired TX while not Up), default 1000 ms, at least 1000 ms. */
+  readonly idleTxUs: number;
+  /** multiplier, default 5. */
+  readonly multiplier: number;
+  readonly passive: boolean;
+  /** ttl / hoplimit sent; default 255 (IPv4) or 64 (IPv6). */
+  readonly ttl: number;
+  /** max_hops: received TTL may be this much below `ttl`; 255 (or -1 in the file) disables the check. */
+  readonly maxHops: number;
+  /** Default weight of `track_bfd` references (vrrp process), and its `reverse`. */
+  readonly weight: number;
+  readonly weightReverse: boolean;
+  /** Events go to VRRP / to the checkers (neither keyword given = both). */
+  readonly vrrp: boolean;
+  readonly checker: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The whole configuration
 
 export interface KeepalivedConfig {
@@ -620,4 +650,5 @@ export interface KeepalivedConfig {
   readonly staticRules: readonly VirtualRule[];
   readonly virtualServerGroups: readonly VirtualServerGroup[];
   readonly virtualServers: readonly VirtualServer[];
+  readonly bfdInstances: readonly BfdInstance[];
 }

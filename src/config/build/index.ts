@@ -6,6 +6,7 @@
 import type { DiagnosticSink } from '../../core/diagnostics.js';
 import { rootKeywords } from '../keywords/root.js';
 import type {
+  BfdInstance,
   KeepalivedConfig,
   TrackFile,
   TrackProcess,
@@ -20,6 +21,7 @@ import type {
 } from '../model.js';
 import type { ConfigNode } from '../source/tree.js';
 import { parseAddressLine, parseRouteLine, parseRuleLine } from './addresses.js';
+import { buildBfdInstance } from './bfd.js';
 import { buildVirtualServer, buildVirtualServerGroup } from './check.js';
 import { BuildCodes, BuildContext, handlers, walkBlock, type Mutable } from './context.js';
 import { applyGlobalDefs, defaultGlobalDefs, finishGlobalDefs } from './global.js';
@@ -44,6 +46,7 @@ interface RootState {
   readonly staticRules: VirtualRule[];
   readonly virtualServerGroups: VirtualServerGroup[];
   readonly virtualServers: VirtualServer[];
+  readonly bfdInstances: BfdInstance[];
 }
 
 function push<T>(list: T[], item: T | null): void {
@@ -75,6 +78,7 @@ const rootHandlers = handlers<RootState>({
   },
   virtual_server_group: (ctx, node, s) => push(s.virtualServerGroups, buildVirtualServerGroup(ctx, node, s.vsgNames)),
   virtual_server: (ctx, node, s) => push(s.virtualServers, buildVirtualServer(ctx, node)),
+  bfd_instance: (ctx, node, s) => push(s.bfdInstances, buildBfdInstance(ctx, node, s.bfdInstances, s.declared.bfdInstances)),
 });
 
 /** Build the typed model; every problem found goes to `sink` with file, line and keyword. */
@@ -96,9 +100,8 @@ export function buildModel(nodes: readonly ConfigNode[], sink: DiagnosticSink): 
     staticRules: [],
     virtualServerGroups: [],
     virtualServers: [],
+    bfdInstances: [],
   };
-  // BFD instances are not modelled, but track_bfd references must still find them.
-  for (const n of nodes) if (n.keyword === 'bfd_instance' && n.args[0] !== undefined) s.declared.bfdInstances.add(n.args[0]);
   walkBlock(ctx, nodes, rootKeywords, rootHandlers, s);
   applyLateDefaults(s.instances, s.globalDefs);
   const out: Mutable<KeepalivedConfig> = {
@@ -113,6 +116,7 @@ export function buildModel(nodes: readonly ConfigNode[], sink: DiagnosticSink): 
     staticRules: s.staticRules,
     virtualServerGroups: s.virtualServerGroups,
     virtualServers: s.virtualServers,
+    bfdInstances: s.bfdInstances,
   };
   return out;
 }

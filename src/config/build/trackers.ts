@@ -7,6 +7,7 @@
 import { trackFileKeywords, vrrpScriptKeywords, vrrpTrackProcessKeywords } from '../keywords/vrrp.js';
 import type { TrackFile, TrackProcess, VrrpScript, WeightedRef } from '../model.js';
 import type { ConfigNode } from '../source/tree.js';
+import type { DeclaredBfd } from './bfd.js';
 import { BuildCodes, handlers, walkBlock, type BuildContext, type Mutable } from './context.js';
 import { INT_MAX, parseInt10, parseScript, parseTimerUs, parseUnsigned, UINT_MAX, US_PER_SEC } from './values.js';
 
@@ -15,11 +16,12 @@ export interface Declared {
   readonly scripts: Map<string, VrrpScript>;
   readonly trackFiles: Map<string, TrackFile>;
   readonly trackProcesses: Map<string, TrackProcess>;
-  readonly bfdInstances: Set<string>;
+  /** bfd_instance names track_bfd can use (see bfd.ts), with their default weight. */
+  readonly bfdInstances: Map<string, DeclaredBfd>;
 }
 
 export function emptyDeclared(): Declared {
-  return { scripts: new Map(), trackFiles: new Map(), trackProcesses: new Map(), bfdInstances: new Set() };
+  return { scripts: new Map(), trackFiles: new Map(), trackProcesses: new Map(), bfdInstances: new Map() };
 }
 
 /** keepalived's weight rule: [-254, 254] parsed, ±254 clamped to ±253 with an error. */
@@ -74,10 +76,13 @@ export function parseTrackRefs(ctx: BuildContext, block: ConfigNode, kind: Track
       defaultWeight = p.weight;
       defaultReverse = p.weightReverse;
     } else if (kind === 'bfd') {
-      if (!declared.bfdInstances.has(name)) {
+      const b = declared.bfdInstances.get(name);
+      if (b === undefined) {
         ctx.error(line, BuildCodes.UNKNOWN_REFERENCE, `(${owner}) track bfd ${name} not found, ignoring...`);
         continue;
       }
+      defaultWeight = b.weight;
+      defaultReverse = b.reverse;
     }
     if (seen.has(name)) {
       ctx.error(line, BuildCodes.DUPLICATE, `(${owner}) duplicate track_${kind} ${name} - ignoring`);

@@ -17,7 +17,7 @@ import {
 
 export const bfdInstanceKeywords: KeywordTable = keywordTable(
   'bfd_instance',
-  unsupported(
+  kw(
     'source_ip',
     'neighbor_ip',
     'neighbour_ip',
@@ -50,7 +50,7 @@ export const rootKeywords: KeywordTable = keywordTable('root', [
   kwBlock('SSL', sslKeywords, false),
   ...kwValues('virtual_server_group'),
   kwBlock('virtual_server', virtualServerKeywords),
-  kwBlock('bfd_instance', bfdInstanceKeywords, false),
+  kwBlock('bfd_instance', bfdInstanceKeywords),
   kwBlock('track_file', trackFileKeywords),
   { ...kwAlias('vrrp_track_file', 'track_file', 'block'), sub: trackFileKeywords },
 ]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bfdHandlerNames } from '../../../src/config/build/bfd.js';
 import { checkHandlerNames } from '../../../src/config/build/check.js';
 import { globalHandlerNames } from '../../../src/config/build/global.js';
 import { rootHandlerNames } from '../../../src/config/build/index.js';
@@ -9,6 +10,7 @@ import { build } from './helpers.js';
 
 const handlerSets: Record<string, ReadonlySet<string>> = {
   root: rootHandlerNames,
+  bfd_instance: bfdHandlerNames,
   global_defs: globalHandlerNames,
   ...trackerHandlerNames,
   ...vrrpHandlerNames,
@@ -26,7 +28,7 @@ describe('keyword tables', () => {
       const supported = supportedNames(t);
       if (h === undefined) {
         // only tables reached through blocks keepalived-ts does not model
-        expect(['bfd_instance', 'SSL', 'track_group', 'garp_group', 'host', 'BFD_CHECK'], t.block).toContain(t.block);
+        expect(['SSL', 'track_group', 'garp_group', 'host', 'BFD_CHECK'], t.block).toContain(t.block);
         continue;
       }
       for (const n of supported) expect(h.has(n), `${t.block}: ${n}`).toBe(true);
@@ -74,9 +76,9 @@ describe('unknown and unsupported keywords', () => {
   });
 
   it('checks keywords inside unsupported blocks without noting each one', () => {
-    const b = build('bfd_instance b1 {\n  neighbor_ip 10.0.0.1\n  bogus 1\n}\n');
+    const b = build('garp_group {\n  garp_interval 1\n  bogus 1\n}\n');
     expect(b.codes).toEqual(['KTS_UNKNOWN_KEYWORD']);
-    expect(b.diags.filter((d) => d.code === 'KTS_NOT_SUPPORTED').map((d) => d.keyword)).toEqual(['bfd_instance']);
+    expect(b.diags.filter((d) => d.code === 'KTS_NOT_SUPPORTED').map((d) => d.keyword)).toEqual(['garp_group']);
   });
 
   it('reads a stray block after an unknown keyword at the current level, like keepalived', () => {
