@@ -3,8 +3,7 @@
  * labels, so grep-based exporters find "State = MASTER") and /tmp/keepalived.stats exactly as keepalived
  * 2.2.7 lays it out. Pure formatters + a symlink-safe writer.
  */
-import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writeDumpFile } from './dump-file.js';
 import { keepalivedStats } from './json-dump.js';
 import type { InstanceDriver } from './instance.js';
 import { currentMasterDownIntervalUs } from '../vrrp/fsm/index.js';
@@ -78,19 +77,7 @@ export function formatStatsDump(drivers: readonly InstanceDriver[]): string {
   return `${out.join('\n')}\n`;
 }
 
-/**
- * Writes a dump file as keepalived's fopen_safe does: a fresh file renamed over the target, so a symlink
- * planted at the path in a world-writable /tmp is replaced, never followed. Returns an error message
- * instead of throwing.
- */
+/** Writes a dump file with mode 0644 (see dump-file.ts); an error message instead of throwing. */
 export function writeDump(path: string, text: string): string | undefined {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(tmp, text, { mode: 0o644, flag: 'wx' });
-    renameSync(tmp, path);
-    return undefined;
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    return (err as Error).message;
-  }
+  return writeDumpFile(path, text, 0o644);
 }

@@ -19,8 +19,8 @@
  * `advert_interval_err` counts our `interval` / `interval-zero` drops (keepalived 2.2.7 never increments
  * it); the SIGUSR2 dump uses the same mapping.
  */
-import { randomBytes } from 'node:crypto';
-import { realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { writeDumpFile } from './dump-file.js';
 import { basename, delimiter, dirname, join } from 'node:path';
 import type { GlobalDefs, ScriptSpec, VrrpInstance, VrrpScript } from '../config/model.js';
 import type { InstanceState, VrrpState } from '../vrrp/fsm/index.js';
@@ -374,19 +374,7 @@ export function formatKeepalivedJson(doc: readonly KeepalivedJsonInstance[]): st
   return `[${doc.map((i) => formatValue('', i)).join(',')}]\n`;
 }
 
-/**
- * Writes the dump as keepalived's fopen_safe does: a new 0600 file next to `path` (O_EXCL, so never
- * through a symlink planted in /tmp) renamed over it, so readers only ever see a complete document.
- * Returns an error message instead of throwing.
- */
+/** Writes keepalived.json with keepalived's mode 0600 (see dump-file.ts); an error message instead of throwing. */
 export function writeJsonDump(path: string, text: string): string | undefined {
-  const tmp = `${path}${randomBytes(4).toString('hex')}`;
-  try {
-    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, path);
-    return undefined;
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    return (err as Error).message;
-  }
+  return writeDumpFile(path, text, 0o600);
 }
