@@ -27,6 +27,7 @@ import { tcpProbe } from './probes/tcp.js';
 import { udpProbe } from './probes/udp.js';
 import { endpointOf, type Probe, type ProbeOutcome } from './probes/types.js';
 import { fileCheckSpec, fileStatus, parseTrackFileValue, type FileCheckSpec } from './track-file.js';
+import { checkerAlertBody } from '../core/smtp-alerts.js';
 
 /** keepalived's BOOTSTRAP_DELAY: checkers start one second after the daemon. */
 export const BOOTSTRAP_DELAY_US = 1_000_000;
@@ -118,6 +119,8 @@ export class CheckerEngine {
   private lastTableJson = '';
   private table: DesiredTable = { entries: [], problems: [] };
   private stopped = false;
+  /** MISC_CHECK runners that reported once (keepalived mails a misc checker's first result). */
+  private readonly miscReported = new WeakSet<Runner>();
 
   constructor(private readonly opts: EngineOptions) {
     this.pool = new LvsPool(opts.config.virtualServers);
@@ -312,7 +315,12 @@ export class CheckerEngine {
     r.progress = step.next;
     for (const line of checkerLogLines(r, outcome, step.report, isUp)) log('info', line);
     const fx: PoolEffect[] = [];
-    if (step.report !== null) fx.push(...this.pool.checkerResult(id, r.checkerIndex, step.report === 'up'));
+    if (step.report !== null) {
+      const rsWasAlive = this.pool.rsAlive(id);
+      fx.push(...this.pool.checkerResult(id, r.checkerIndex, step.report === 'up'));
+      const alert = this.checkerAlert(r, outcome, isUp, rsWasAlive);
+      if (alert !== null) fx.push(alert);
+    }
     if (outcome.ok && outcome.weight !== undefined) fx.push(...this.pool.setWeight(id, outcome.weight));
     // Every change the table depends on (alive, weight, quorum, sorry server) comes with an effect.
     if (fx.length > 0) {
@@ -320,6 +328,21 @@ export class CheckerEngine {
       this.publishTable();
     }
     this.schedule(r, step.nextDelayUs);
+  }
+
+  /**
+   * smtp_alert for a concluded check: a checker that changed state (MISC_CHECK: also its first
+   * result), with the checker's text; the main thread decides whether it mails.
+   */
+  private checkerAlert(r: Runner, outcome: ProbeOutcome, wasUp: boolean, rsWasAlive: boolean | undefined): PoolEffect | null {
+    const id = rsId(r.vsIndex, r.rsIndex);
+    const up = this.pool.checkerUp(id, r.checkerIndex);
+    const alive = this.pool.rsAlive(id);
+    const firstMisc = r.checker.kind === 'MISC_CHECK' && !this.miscReported.has(r);
+    if (r.checker.kind === 'MISC_CHECK') this.miscReported.add(r);
+    if (up === undefined || alive === undefined || (up === wasUp && !firstMisc)) return null;
+    const body = checkerAlertBody(r.checker.kind, up, outcome.ok ? undefined : outcome.reason);
+    return { kind: 'alert', alert: { kind: 'realserver', virtualServer: fmtVs(r.vs), realServer: fmtRs(r.rs, r.vs), alive, aliveChanged: alive !== rsWasAlive, body, smtpAlert: r.rs.smtpAlert } };
   }
 
   private publishTable(): void {

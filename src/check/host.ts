@@ -165,7 +165,8 @@ export function startCheckerHost(opts: CheckerHostOptions): CheckerHost {
   };
 
   const perform = (e: WireEffect): void => {
-    if (!runEffects) return;
+    // smtp_alert events are the daemon's (onEvent).
+    if (!runEffects || e.kind === 'alert') return;
     if (e.kind === 'fifo') {
       for (const p of fifoPaths()) fifoFor(p)?.write(e.line);
       return;

@@ -21,6 +21,7 @@
  */
 import type { Checker, RealServer, ScriptSpec, VirtualServer } from '../config/model.js';
 import { fifoRsLine, fifoVsLine, fmtRs, fmtVs } from './format.js';
+import { quorumAlertBody, type CheckerAlert } from '../core/smtp-alerts.js';
 
 /** keepalived clamps effective weights to the IPVS range before use (real_weight()). */
 export const IPVS_WEIGHT_MAX = 2147483647;
@@ -38,7 +39,9 @@ export type PoolEffect =
       /** FMT_RS / FMT_VS of the subject. */
       readonly subject: string;
     }
-  | { readonly kind: 'fifo'; readonly line: string };
+  | { readonly kind: 'fifo'; readonly line: string }
+  /** smtp_alert event (the main thread decides whether it mails). */
+  | { readonly kind: 'alert'; readonly alert: CheckerAlert };
 
 /** Id of a real server: `<vs index>/<rs index>` in config order. */
 export type RsId = string;
@@ -239,6 +242,11 @@ export class LvsPool {
     return out;
   }
 
+  /** Whether a real server is alive; undefined for an unknown id. */
+  rsAlive(id: RsId): boolean | undefined {
+    return this.find(id)?.[1].alive;
+  }
+
   /** Current state of one checker (true = up); undefined for an unknown id. */
   checkerUp(id: RsId, checkerIndex: number): boolean | undefined {
     return this.find(id)?.[1].checkers[checkerIndex]?.isUp;
@@ -269,10 +277,16 @@ export class LvsPool {
         out.push(info(`Shutting down ${r.rs.inhibitOnFailure && !r.alive ? '(inhibited) ' : ''}service ${fmtRs(r.rs, v.vs)} from VS ${fmtVs(v.vs)}`));
         if (!r.alive) continue;
         r.alive = false;
-        if (v.vs.omega) this.rsNotifies(v, r, out);
+        if (v.vs.omega) {
+          this.rsNotifies(v, r, out);
+          out.push({ kind: 'alert', alert: { kind: 'realserver-removed', virtualServer: fmtVs(v.vs), realServer: fmtRs(r.rs, v.vs), body: '=> Shutting down <=', smtpAlert: r.rs.smtpAlert } });
+        }
       }
       v.quorumUp = false;
-      if (v.vs.omega) this.vsNotifies(v, out);
+      if (v.vs.omega) {
+        this.vsNotifies(v, out);
+        out.push({ kind: 'alert', alert: { kind: 'virtualserver', virtualServer: fmtVs(v.vs), up: false, body: '=> Shutting down <=', smtpAlert: v.vs.smtpAlert } });
+      }
     }
     return out;
   }
@@ -328,6 +342,7 @@ export class LvsPool {
         out.push(info(`Adding alive servers to the pool for VS ${fmtVs(vs)}`));
       }
       this.vsNotifies(v, out);
+      this.quorumAlert(v, init, threshold, sum, out);
     } else if ((v.quorumUp && (sum === 0 || sum < threshold)) || (init && !v.quorumUp && vs.sorryServer !== null && !v.sorryAlive)) {
       v.quorumUp = false;
       out.push(info(`${init ? 'Starting with quorum down' : 'Lost quorum'} ${vs.quorum}-${vs.hysteresis}=${threshold} > ${sum} for VS ${fmtVs(vs)}`));
@@ -337,6 +352,7 @@ export class LvsPool {
         v.sorryAlive = true;
       }
       this.vsNotifies(v, out);
+      this.quorumAlert(v, init, threshold, sum, out);
     }
   }
 
@@ -344,6 +360,11 @@ export class LvsPool {
     const script = r.alive ? r.rs.notifyUp : r.rs.notifyDown;
     if (script !== null) out.push({ kind: 'script', script, reason: r.alive ? 'notify_up' : 'notify_down', subject: fmtRs(r.rs, v.vs) });
     out.push({ kind: 'fifo', line: fifoRsLine(r.rs, v.vs, r.alive) });
+  }
+
+  private quorumAlert(v: VsRuntime, init: boolean, threshold: number, sum: number, out: PoolEffect[]): void {
+    const body = quorumAlertBody(v.quorumUp, init, v.vs.quorum, v.vs.hysteresis, threshold, sum);
+    out.push({ kind: 'alert', alert: { kind: 'virtualserver', virtualServer: fmtVs(v.vs), up: v.quorumUp, body, smtpAlert: v.vs.smtpAlert } });
   }
 
   private vsNotifies(v: VsRuntime, out: PoolEffect[]): void {

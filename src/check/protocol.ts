@@ -17,6 +17,7 @@ import type { IpvsServiceEntry } from '../io/netlink/ipvs-types.js';
 import { CHECK_DURATION_BUCKETS_S, IPVS_OPS, type CheckerStats, type IpvsOpName } from './check-stats.js';
 import type { CheckerStatus } from './engine.js';
 import type { PoolSnapshot } from './pool.js';
+import { isCheckerAlert, type CheckerAlert } from '../core/smtp-alerts.js';
 
 export const CHECKER_PROTOCOL_VERSION = 1;
 
@@ -46,7 +47,9 @@ export type WireEffect =
       readonly user: string | null;
       readonly group: string | null;
     }
-  | { readonly kind: 'fifo'; readonly line: string };
+  | { readonly kind: 'fifo'; readonly line: string }
+  /** smtp_alert event: the main thread decides and sends the mail. */
+  | { readonly kind: 'alert'; readonly alert: CheckerAlert };
 
 export interface CheckerSnapshot {
   readonly ipvs: { readonly backend: 'kernel' | 'memory'; readonly opsApplied: number; readonly opsFailed: number };
@@ -95,6 +98,7 @@ function isStartOptions(x: unknown): x is WorkerStartOptions {
 function isWireEffect(x: unknown): x is WireEffect {
   if (!isRec(x)) return false;
   if (x['kind'] === 'fifo') return isStr(x['line']);
+  if (x['kind'] === 'alert') return isCheckerAlert(x['alert']);
   return (
     x['kind'] === 'script' &&
     (x['reason'] === 'notify_up' || x['reason'] === 'notify_down' || x['reason'] === 'quorum_up' || x['reason'] === 'quorum_down') &&

@@ -44,6 +44,7 @@ import { SyncGroupDriver } from './sync-group.js';
 import { planReload } from './reload.js';
 import type { ResolvedInstance } from './instance-config.js';
 import { Notifier } from './notifier.js';
+import { SmtpAlerter } from './smtp-alerter.js';
 import { formatDataDump, formatStatsDump, writeDump } from './dumps.js';
 import { buildKeepalivedJson, formatKeepalivedJson, writeJsonDump } from './json-dump.js';
 import { Trackers } from './trackers.js';
@@ -178,6 +179,9 @@ export class Daemon {
   /** use_vmac links and their sysctls (vmac-setup.ts). */
   private vmacs: VmacSetup | undefined;
   private notifier: Notifier | undefined;
+  /** smtp_alert mails: VRRP states (logged as vrrp) and checker events (logged as check), like keepalived's two processes. */
+  private readonly vrrpAlerts: SmtpAlerter;
+  private readonly checkAlerts: SmtpAlerter;
   private readonly trackers: Trackers;
   private checkers: CheckerHost | undefined;
   private interfaces = new Map<number, HostInterface>();
@@ -208,6 +212,8 @@ export class Daemon {
   ) {
     this.core = root.component('core');
     this.vrrpLog = root.component('vrrp');
+    this.vrrpAlerts = new SmtpAlerter({ log: this.vrrpLog, logDetail: opts.logDetail });
+    this.checkAlerts = new SmtpAlerter({ log: root.component('check'), logDetail: opts.logDetail });
     this.sd = ops.sd;
     this.metricsAddress = ops.metricsAddress ?? null;
     if (this.metricsAddress !== null) this.metrics = createKtsMetrics(DAEMON_VERSION);
@@ -415,6 +421,8 @@ export class Daemon {
       this.core.info(`Overriding config net_namespace '${confNs}' with command line namespace '${this.opts.namespace}'`);
     }
     this.config = loaded;
+    this.vrrpAlerts.configure(loaded.config);
+    this.checkAlerts.configure(loaded.config);
     if (!this.opts.checkOnly) await this.startVrrp(loaded);
     if (!this.opts.vrrpOnly) this.updateCheckers(loaded);
     this.configureSplitBrain();
@@ -530,7 +538,7 @@ export class Daemon {
     } catch (err) {
       this.core.error({ err }, `gratuitous ARP disabled: ${(err as Error).message}`);
     }
-    this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog);
+    this.notifier = new Notifier(loaded.config.globalDefs, this.vrrpLog, this.vrrpAlerts);
     const resolved = await this.bindVmacs(this.resolveAll(loaded, ifaces), ifaces);
     this.trackers.update(loaded.config, loaded.instances, resolved);
     const created = [...resolved.values()].map((inst) => this.createDriver(inst));
@@ -699,6 +707,7 @@ export class Daemon {
         ipvs: { keepOnStop: this.opts.dontReleaseIpvs },
         onEvent: (e) => {
           if (e.type === 'stats') this.checkerStats.apply(e.stats, { nowUs: this.clock.nowUs(), nowWallMs: Date.now() });
+          else if (e.type === 'effect' && e.effect.kind === 'alert') this.checkAlerts.checker(e.effect.alert);
           else if (e.type === 'worker-exit') this.checkerStats.workerExited();
         },
       });
@@ -746,6 +755,8 @@ export class Daemon {
       return;
     }
     this.config = loaded;
+    this.vrrpAlerts.configure(loaded.config);
+    this.checkAlerts.configure(loaded.config);
     if (!this.opts.vrrpOnly) this.updateCheckers(loaded);
     if (this.opts.checkOnly) {
       this.core.info('Reload finished');
@@ -784,6 +795,8 @@ export class Daemon {
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.vrrpAlerts.shutdown();
+    this.checkAlerts.shutdown();
     const control = this.control?.close().catch((err: unknown) => this.core.error({ err }, 'control socket close failed'));
     this.trackers.stop();
     const checkersStopped = this.checkers?.stop().catch((err: unknown) => this.core.error({ err }, 'checker stop failed'));

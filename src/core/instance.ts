@@ -530,10 +530,12 @@ export class InstanceDriver {
         const script = e.state === 'MASTER' ? n.master : e.state === 'BACKUP' ? n.backup : e.state === 'FAULT' ? n.fault : e.state === 'STOP' ? n.stop : null;
         const wait = e.state === 'STOP';
         const args = e.args;
+        const { scope, name, state } = e;
         this.enqueue(async () => {
           const runs: Promise<void>[] = [];
           if (script !== null) runs.push(this.deps.notify.runScript(script, [], { wait, what: `notify_${e.state.toLowerCase()}` }));
           if (n.generic !== null) runs.push(this.deps.notify.runScript(n.generic, args, { wait, what: 'notify' }));
+          this.deps.notify.stateNotify?.(scope, name, state);
           if (wait) await Promise.all(runs);
         });
         return;

@@ -8,6 +8,8 @@ import type { GlobalDefs, NotifyFifo, ScriptSpec } from '../config/model.js';
 import { FifoWriter, resolveScriptUser, runScript, startFifoScript } from '../io/notify/index.js';
 import type { ScriptCredentials, ScriptHandle } from '../io/notify/index.js';
 import type { NotifyPort } from './ports.js';
+import type { SmtpAlerter } from './smtp-alerter.js';
+import type { NotifyScope, NotifyState } from '../vrrp/notify/format.js';
 
 /** notify_stop is awaited at shutdown, at most this long. */
 const STOP_SCRIPT_WAIT_MS = 5000;
@@ -20,6 +22,8 @@ export class Notifier implements NotifyPort {
   constructor(
     private readonly globals: GlobalDefs,
     private readonly log: Logger,
+    /** smtp_alert mails for instance / sync group states. */
+    private readonly alerts?: SmtpAlerter,
   ) {
     for (const [fifo, script] of [
       [globals.notifyFifo, globals.notifyFifoScript],
@@ -82,6 +86,10 @@ export class Notifier implements NotifyPort {
         this.log.warn({ err, fifo: f.path }, 'notify FIFO write failed');
       }
     }
+  }
+
+  stateNotify(scope: NotifyScope, name: string, state: NotifyState): void {
+    this.alerts?.vrrpState(scope, name, state);
   }
 
   /** Closes FIFOs and terminates FIFO reader scripts (shutdown). */

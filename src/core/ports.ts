@@ -8,6 +8,7 @@ import type { VipSpec } from '../io/netlink/index.js';
 import type { ReceivedAdvertPacket, SendOutcome } from '../io/vrrp-socket/index.js';
 import type { AnnounceRequest } from '../io/arp/index.js';
 import type { ResolvedInstance } from './instance-config.js';
+import type { NotifyScope, NotifyState } from '../vrrp/notify/format.js';
 
 export type { ReceivedAdvertPacket, SendOutcome, VipSpec, AnnounceRequest };
 
@@ -45,4 +46,6 @@ export interface NotifyPort {
   runScript(script: ScriptSpec, extraArgs: readonly string[], opts: { readonly wait: boolean; readonly what: string }): Promise<void>;
   /** Writes one line (newline-terminated) to the configured notify FIFOs. Never throws. */
   writeFifo(line: string): void;
+  /** An instance or sync group entered `state` (after its notify scripts): smtp_alert mails. Never throws. */
+  stateNotify?(scope: NotifyScope, name: string, state: NotifyState): void;
 }

@@ -13,14 +13,11 @@
  * Mail: HELO smtp_helo_name (default local name), MAIL FROM notification_email_from (default
  * `<user>@<local name>`), headers Date (RFC 822, local time), From, Subject, X-Mailer: Keepalived,
  * To (comma-separated), then the body and an empty line. Subjects are cut at 255 characters, bodies
- * at 511, as keepalived's buffers do. Sending is fire-and-forget through a bounded SmtpQueue; failures
- * are logged with keepalived's lines. At shutdown keepalived's own "Stopping" mails never complete
- * (the process exits under the connection), so none are sent then.
+ * at 511, as keepalived's buffers do. Pure (no I/O; the checker worker imports it too): the daemon's
+ * sender is `smtp-alerter.ts`.
  */
-import type { Logger } from 'pino';
-import type { GlobalDefs, KeepalivedConfig } from '../config/model.js';
-import { SmtpQueue, formatSmtpHost, sendSmtpMail, type SmtpEndpoint, type SmtpEnvelope, type SmtpOutcome, type SmtpSendOptions } from '../io/smtp/client.js';
-import { localName as defaultLocalName, localUser as defaultLocalUser } from '../io/smtp/local-name.js';
+import type { GlobalDefs } from '../config/model.js';
+import type { SmtpEnvelope } from '../io/smtp/client.js';
 import type { NotifyScope, NotifyState } from '../vrrp/notify/format.js';
 
 /** MAX_HEADERS_LENGTH - 1 / MAX_BODY_LENGTH - 1. */
@@ -220,117 +217,4 @@ export function mailIdentity(g: GlobalDefs, localName: string, user: string): Ma
     from: g.notificationEmailFrom ?? `${user}@${localName}`,
     to: g.notificationEmails,
   };
-}
-
-// ---- the daemon side --------------------------------------------------------------------------
-
-interface Job {
-  readonly endpoint: SmtpEndpoint;
-  readonly envelope: SmtpEnvelope;
-  readonly timeoutMs: number;
-  readonly subject: string;
-}
-
-export interface SmtpAlerterDeps {
-  readonly log: Logger;
-  /** keepalived -D: log "Remote SMTP server … connected." / "SMTP alert successfully sent.". */
-  readonly logDetail?: boolean;
-  /** Test seams. */
-  readonly send?: (endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opts: SmtpSendOptions) => Promise<SmtpOutcome>;
-  readonly localName?: () => string;
-  readonly localUser?: () => string;
-  readonly now?: () => Date;
-  readonly maxPending?: number;
-}
-
-/** Decides, builds and queues the mails of a running daemon. Never throws. */
-export class SmtpAlerter {
-  private globals: GlobalDefs | undefined;
-  private instanceAlert = new Map<string, boolean | null>();
-  private groupAlert = new Map<string, boolean | null>();
-  private readonly lastEmailState = new Map<string, NotifyState>();
-  private stopping = false;
-  private readonly queue: SmtpQueue<Job>;
-  private identityCache: { readonly localName: string; readonly user: string } | undefined;
-
-  constructor(private readonly deps: SmtpAlerterDeps) {
-    const send = deps.send ?? sendSmtpMail;
-    this.queue = new SmtpQueue<Job>({
-      send: (j) => send(j.endpoint, j.envelope, { timeoutMs: j.timeoutMs, logDetail: deps.logDetail === true }),
-      onOutcome: (j, o) => {
-        for (const line of o.log) this.deps.log.info({ code: o.failure?.code, smtp: formatSmtpHost(j.endpoint) }, line);
-      },
-      onDrop: (j) => this.deps.log.warn({ code: 'KTS_SMTP_QUEUE_FULL' }, `SMTP alert queue full, dropping "${j.subject}"`),
-      ...(deps.maxPending !== undefined ? { maxPending: deps.maxPending } : {}),
-    });
-  }
-
-  /** (Re)reads the configuration (start and every reload). */
-  configure(config: KeepalivedConfig): void {
-    this.globals = config.globalDefs;
-    this.instanceAlert = new Map(config.vrrpInstances.map((i) => [i.name, i.smtpAlert] as const));
-    this.groupAlert = new Map(config.syncGroups.map((s) => [s.name, s.smtpAlert] as const));
-  }
-
-  /** Jobs queued or in flight. */
-  get pending(): number {
-    return this.queue.size;
-  }
-
-  /** An instance or sync group entered `state` (alongside its notify scripts). */
-  vrrpState(scope: NotifyScope, name: string, state: NotifyState): void {
-    const g = this.globals;
-    if (g === undefined) return;
-    const key = `${scope}:${name}`;
-    const own = (scope === 'INSTANCE' ? this.instanceAlert : this.groupAlert).get(name) ?? null;
-    const msg = vrrpAlert(scope, name, state, {
-      enabled: vrrpSmtpAlertEnabled(own, g),
-      noEmailFaults: g.noEmailFaults,
-      lastEmailState: this.lastEmailState.get(key) ?? null,
-      routerId: this.identity(g).routerId,
-    });
-    if (msg === null) return;
-    this.lastEmailState.set(key, state);
-    this.send(msg);
-  }
-
-  /** A checker-side event from the checker worker. */
-  checker(a: CheckerAlert): void {
-    const g = this.globals;
-    if (g === undefined) return;
-    const msg = checkerAlert(a, g, this.identity(g).routerId);
-    if (msg !== null) this.send(msg);
-  }
-
-  /** Shutdown has begun: later mails are not sent (keepalived's never complete then). */
-  shutdown(): void {
-    this.stopping = true;
-  }
-
-  /** Waits (bounded) for queued mails. */
-  drain(timeoutMs: number): Promise<boolean> {
-    return this.queue.drain(timeoutMs);
-  }
-
-  private identity(g: GlobalDefs): MailIdentity & { readonly routerId: string } {
-    this.identityCache ??= { localName: (this.deps.localName ?? defaultLocalName)(), user: (this.deps.localUser ?? defaultLocalUser)() };
-    return mailIdentity(g, this.identityCache.localName, this.identityCache.user);
-  }
-
-  private send(msg: AlertMessage): void {
-    const g = this.globals;
-    if (g === undefined || g.smtpServer === null || !smtpConfigured(g)) return;
-    if (this.stopping) {
-      this.deps.log.debug({ subject: msg.subject }, 'SMTP alert not sent: shutting down');
-      return;
-    }
-    const id = this.identity(g);
-    const endpoint = { host: g.smtpServer.address, port: g.smtpServer.port };
-    this.queue.push({
-      endpoint,
-      envelope: buildAlertMail(msg, id, (this.deps.now ?? (() => new Date()))()),
-      timeoutMs: Math.max(1, Math.round(g.smtpConnectTimeoutUs / 1000)),
-      subject: msg.subject,
-    });
-  }
 }

@@ -93,6 +93,7 @@ export class SyncGroupDriver implements GroupDispatcher {
         const script = e.state === 'MASTER' ? n.master : e.state === 'BACKUP' ? n.backup : e.state === 'FAULT' ? n.fault : e.state === 'STOP' ? n.stop : null;
         if (script !== null) void this.notify.runScript(script, [], { wait: false, what: `notify_${e.state.toLowerCase()} (group ${this.name})` });
         if (n.generic !== null) void this.notify.runScript(n.generic, e.args, { wait: false, what: `notify (group ${this.name})` });
+        this.notify.stateNotify?.(e.scope, e.name, e.state);
         return;
       }
       case 'fifoLine':

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GlobalDefs, KeepalivedConfig } from '../../src/config/model.js';
+import { SmtpAlerter } from '../../src/core/smtp-alerter.js';
 import {
-  SmtpAlerter,
   buildAlertMail,
   checkerAlert,
   checkerAlertBody,

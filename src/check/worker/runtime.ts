@@ -61,6 +61,7 @@ export function runCheckerWorker(port: WorkerPort, deps: RuntimeDeps = {}): void
     for (const e of fx) {
       if (e.kind === 'log') log(e.level, e.message);
       else if (e.kind === 'fifo') post({ v: 1, type: 'effect', effect: { kind: 'fifo', line: e.line } });
+      else if (e.kind === 'alert') post({ v: 1, type: 'effect', effect: { kind: 'alert', alert: e.alert } });
       else post({ v: 1, type: 'effect', effect: { kind: 'script', reason: e.reason, subject: e.subject, argv: e.script.argv, user: e.script.user, group: e.script.group } });
     }
   };
