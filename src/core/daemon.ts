@@ -224,10 +224,16 @@ export class Daemon {
     });
     this.observer = this.makeObserver();
     this.stopPromise = new Promise((res) => (this.stopRequested = res));
-    this.trackers = new Trackers(clock, this.vrrpLog, () => this.drivers.values(), (name) => {
-      const iface = [...this.interfaces.values()].find((i) => i.name === name);
-      return iface === undefined ? undefined : linkUsable(iface.flags);
-    });
+    this.trackers = new Trackers(
+      clock,
+      this.vrrpLog,
+      () => this.drivers.values(),
+      (name) => {
+        const iface = [...this.interfaces.values()].find((i) => i.name === name);
+        return iface === undefined ? undefined : linkUsable(iface.flags);
+      },
+      !opts.noBfd,
+    );
   }
 
   /** Instances by name (tests, dumps). */
@@ -478,12 +484,6 @@ export class Daemon {
     const out = new Map<string, ResolvedInstance>();
     for (const eff of loaded.instances) {
       const vi = eff.instance;
-      if (vi.trackBfds.length > 0) {
-        this.core.warn(
-          { code: 'KTS_TRACK_BFD_UNSUPPORTED' },
-          `(${vi.name}) track_bfd ${vi.trackBfds.map((b) => b.name).join(', ')} ignored: keepalived-ts has no BFD, these sessions never change the instance's state or priority`,
-        );
-      }
       if (vi.useVmacAddr || [...vi.virtualIpAddresses, ...vi.virtualIpAddressesExcluded].some((a) => a.useVmac)) {
         this.core.warn({ code: 'KTS_VMAC_ADDR_UNSUPPORTED' }, `(${vi.name}) use_vmac_addr / use_vmac on an address are not supported yet: those VIPs stay on their own interface`);
       }

@@ -5,6 +5,8 @@
  * which fold it into their tracking set.
  * On reload, unchanged scripts keep running (and keep their rise/fall state), and an unchanged set of
  * tracked processes keeps its counts and pending delays.
+ * The BFD sessions of every `bfd_instance` (src/bfd/manager.ts) run here too, feeding `track_bfd`;
+ * a session that never came Up (or BFD disabled with -B) reads as down, as in keepalived.
  */
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
@@ -13,6 +15,7 @@ import type { ResolvedInstance } from './instance-config.js';
 import { ScriptTrackers } from './script-trackers.js';
 import { FileTrackers } from './file-trackers.js';
 import { ProcessTrackers } from './process-trackers.js';
+import { BfdManager, type BfdSessionStatus } from '../bfd/manager.js';
 import type { KeepalivedConfig } from '../config/model.js';
 import type { EffectiveInstance } from '../config/validate/index.js';
 import { vrrpParamsFromConfig } from '../vrrp/params-from-config.js';
@@ -31,6 +34,7 @@ export class Trackers {
   private processes: ProcessTrackers | undefined;
   private processesSignature = '';
   private started = false;
+  private readonly bfd: BfdManager | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -39,7 +43,15 @@ export class Trackers {
     private readonly drivers: () => Iterable<InstanceDriver>,
     /** Whether an interface is usable (UP and RUNNING), undefined when unknown. */
     private readonly interfaceUp: (name: string) => boolean | undefined,
-  ) {}
+    /** false with -B / --no_bfd: no BFD sessions, every track_bfd stays down. */
+    runBfd = true,
+  ) {
+    this.bfd = runBfd
+      ? new BfdManager(clock, log, (name, up) => {
+          for (const d of this.drivers()) d.observe('bfd', name, { kind: up ? 'up' : 'down' });
+        })
+      : undefined;
+  }
 
   /** (Re)configures the runners for the objects `resolved` tracks. */
   update(config: KeepalivedConfig, instances: readonly EffectiveInstance[], resolved: ReadonlyMap<string, ResolvedInstance>): void {
@@ -65,6 +77,24 @@ export class Trackers {
       for (const d of this.drivers()) for (const name of d.trackedNames('file')) d.observe('file', name, this.files.observation(name));
     }
     this.updateProcesses(config, resolved);
+    this.updateBfd(config);
+  }
+
+  /** BFD sessions follow the configuration; drivers re-read every tracked session's state. */
+  private updateBfd(config: KeepalivedConfig): void {
+    if (this.bfd !== undefined) {
+      this.bfd.update(config.bfdInstances).catch((err: unknown) => this.log.error({ err }, 'BFD reconfiguration failed'));
+    }
+    if (this.started) for (const d of this.drivers()) for (const name of d.trackedNames('bfd')) d.observe('bfd', name, this.bfdObservation(name));
+  }
+
+  private bfdObservation(name: string): { readonly kind: 'up' | 'down' } {
+    return { kind: this.bfd?.isUp(name) === true ? 'up' : 'down' };
+  }
+
+  /** BFD sessions for status output. */
+  bfdStatus(): readonly BfdSessionStatus[] {
+    return this.bfd?.status() ?? [];
   }
 
   /** Restarts the process poller only when the tracked vrrp_track_process objects changed. */
@@ -99,6 +129,7 @@ export class Trackers {
       const obs = this.processes?.observation(name);
       if (obs !== undefined && obs.kind !== 'unknown') d.observe('process', name, obs);
     }
+    for (const name of d.trackedNames('bfd')) d.observe('bfd', name, this.bfdObservation(name));
   }
 
   /** A link changed state (track_interface). */
@@ -111,11 +142,13 @@ export class Trackers {
     this.scripts?.start();
     this.files?.start();
     this.processes?.start();
+    this.bfd?.start().catch((err: unknown) => this.log.error({ err }, 'BFD start failed'));
   }
 
   stop(): void {
     this.scripts?.stop();
     this.files?.stop();
     this.processes?.stop();
+    this.bfd?.stop();
   }
 }
