@@ -8,7 +8,8 @@
  * One connection per mail. Multi-line replies (`250-…`) are skipped up to their last line, whose code
  * decides. Every wait (connect, each reply) is bounded by `smtp_connect_timeout`. An unexpected code
  * logs "Error processing <cmd> cmd on SMTP server [ip]:port. SMTP status code = N" and sends QUIT; a
- * reply wait that times out sends QUIT too. The message body is dot-stuffed (keepalived's fixed texts
+ * reply wait that times out sends QUIT too; a refused connect is "smtp fd N returned write error" (what
+ * keepalived logs for it), an unreachable one "Timeout opening connection to remote SMTP server …". The message body is dot-stuffed (keepalived's fixed texts
  * never need it, but names in subjects could). `sendSmtpMail` never rejects and never throws: the result
  * says whether the mail was accepted, the failure (stable `KTS_SMTP_*` code) and the log lines to emit.
  *
@@ -117,6 +118,8 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
     let done = false;
     let timer: NodeJS.Timeout | undefined;
     let sock: Socket | undefined;
+    /** The socket's descriptor, for keepalived's "smtp fd N returned … error" lines. */
+    let fd = -1;
 
     const fail = (code: SmtpFailureCode, replyCode: number | null = null): void => {
       if (failure === null) failure = { code, stage, replyCode };
@@ -217,21 +220,25 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
 
     try {
       arm();
-      sock = connect({ host: endpoint.host, port: endpoint.port });
-      sock.setNoDelay(true);
+      const s = connect({ host: endpoint.host, port: endpoint.port });
+      sock = s;
+      s.setNoDelay(true);
+      process.nextTick(() => (fd = socketFd(s, fd))); // runs after node's own connect tick made the handle
       sock.on('connect', () => {
+        fd = socketFd(s, fd);
         if (opts.logDetail === true) log.push(`Remote SMTP server ${host} connected.`);
         stage = 'greeting';
         arm();
       });
       sock.on('data', onData);
+      // keepalived sees a refused/failed connect (EPOLLERR) as a write error, a reset later as a read error.
       sock.on('error', () => {
         if (done) return;
         if (stage === 'connect') {
-          log.push(`SMTP connection ERROR to ${host}.`);
+          log.push(`smtp fd ${fd} returned write error`);
           fail('KTS_SMTP_CONNECT');
         } else {
-          log.push(`Error reading data from remote SMTP server ${host}.`);
+          log.push(`smtp fd ${fd} returned read error`);
           fail('KTS_SMTP_READ_ERROR');
         }
         finish();
@@ -249,6 +256,12 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
       finish();
     }
   });
+}
+
+/** The descriptor behind a node socket (internal handle), or `fallback`. */
+function socketFd(s: Socket, fallback: number): number {
+  const h = (s as unknown as { readonly _handle?: { readonly fd?: unknown } | null })._handle;
+  return typeof h?.fd === 'number' && h.fd >= 0 ? h.fd : fallback;
 }
 
 export interface SmtpQueueOptions<J> {

@@ -101,11 +101,20 @@ describe('sendSmtpMail', () => {
     expect(out.log).toEqual([`Remote SMTP server [127.0.0.1]:${server.port} has closed the connection.`]);
   });
 
-  it('a refused connection is "SMTP connection ERROR"', async () => {
+  it('a refused connection is keepalived\'s "smtp fd N returned write error"', async () => {
     const port = await closedPort();
     const out = await sendSmtpMail({ host: '127.0.0.1', port }, ENVELOPE, { timeoutMs: 2000 });
     expect(out.failure?.code).toBe('KTS_SMTP_CONNECT');
-    expect(out.log).toEqual([`SMTP connection ERROR to [127.0.0.1]:${port}.`]);
+    expect(out.log).toHaveLength(1);
+    expect(out.log[0]).toMatch(/^smtp fd \d+ returned write error$/);
+  });
+
+  it('an unanswered connect times out', async () => {
+    // 192.0.2.0/24 (TEST-NET-1) is not routed: the SYN goes nowhere (or the route is missing: an error).
+    const out = await sendSmtpMail({ host: '192.0.2.1', port: 25 }, ENVELOPE, { timeoutMs: 100 });
+    expect(out.delivered).toBe(false);
+    if (out.failure?.code === 'KTS_SMTP_CONNECT_TIMEOUT') expect(out.log).toEqual(['Timeout opening connection to remote SMTP server [192.0.2.1]:25.']);
+    else expect(out.failure?.code).toBe('KTS_SMTP_CONNECT');
   });
 
   it('an oversized reply is an overflow', async () => {
