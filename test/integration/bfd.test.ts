@@ -63,6 +63,38 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     await ka.stop('SIGTERM');
   });
 
+  it('IPv6: keepalived-ts and keepalived 2.2.7 come Up (hop limit 64 sent and required)', async () => {
+    assertBuilt();
+    const topo = await topology.build('ibfd6', '10.163.0', 2, 'fd00:163');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const kts = r1.start(['global_defs {', '    router_id bfd6-kts', '}', ...bfdInstance('toKa6', 'fd00:163::12', 'fd00:163::11'), ''].join('\n'));
+    const ka = startKeepalivedBfd(r2, ['global_defs {', '    router_id bfd6-ka', '}', ...bfdInstance('toKts6', 'fd00:163::11', 'fd00:163::12'), ''].join('\n'), 1);
+    await kts.waitForLine(/\(toKa6\) Entering Up state/, 8000);
+    await ka.waitForLine(/\(toKts6\) Entering Up state/, 8000);
+    await r2.kill9();
+    expect(await kts.waitForLine(/\(toKa6\) Entering Down state/, 3000)).toContain('Control Detection Time Expired');
+  });
+
+  it('SIGHUP keeps an unchanged session Up; new timers are renegotiated without a flap', async () => {
+    assertBuilt();
+    const topo = await topology.build('ibfdr', '10.164.0');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const conf = (minTx: number): string =>
+      ['global_defs {', '    router_id bfd-r', '}', ...bfdInstance('toKa', r2.ip, r1.ip).map((l) => (l.includes('min_tx') ? `    min_tx ${minTx}` : l)), ''].join('\n');
+    const kts = r1.start(conf(100));
+    const ka = startKeepalivedBfd(r2, ['global_defs {', '    router_id bfd-ka', '}', ...bfdInstance('toKts', r1.ip, r2.ip), ''].join('\n'), 1);
+    await kts.waitForLine(/\(toKa\) Entering Up state/, 8000);
+    r1.rewriteConf(conf(200));
+    kts.signal('SIGHUP');
+    await kts.waitForLine(/Reload finished/, 5000);
+    // keepalived logs the renegotiated session parameters: our desired min TX is now 200 ms
+    await ka.waitForLine(/remote\s+200000\s+100000/, 5000);
+    await new Promise((res) => setTimeout(res, 1000));
+    expect(kts.lines.some((l) => l.includes('(toKa) Entering Down state'))).toBe(false);
+    expect(ka.lines.some((l) => l.includes('(toKts) Entering Down state'))).toBe(false);
+    expect(upCount(kts, 'toKa')).toBe(1);
+  });
+
   it('unweighted track_bfd: the peer going silent puts the master in FAULT, the backup takes the VIP; restoring it brings it back', async () => {
     assertBuilt();
     const topo = await topology.build('ibfdv', '10.162.0');
