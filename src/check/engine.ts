@@ -59,7 +59,7 @@ export function defaultProbeFactory(ctx: ProbeContext): Probe | null {
     case 'UDP_CHECK':
       return udpProbe(endpointOf(c, ctx.rs), c);
     case 'PING_CHECK':
-      return pingProbe(endpointOf(c, ctx.rs));
+      return pingProbe(endpointOf(c, ctx.rs), c.bindIf !== null ? { bindIf: c.bindIf } : {});
     default:
       return null;
   }

@@ -9,7 +9,8 @@
  * only hands this socket its own replies, so a reply matches on sequence and source — else a raw
  * socket (we run as root), where every echo reply to the host arrives and a reply must also carry
  * our echo id. keepalived instead widens ping_group_range at start-up; keepalived-ts leaves the
- * sysctl alone. Readability comes from the addon's libuv poller, so the event loop never blocks;
+ * sysctl alone. As keepalived, bindto/bind_port/fwmark are not used by PING_CHECK; bind_if gives an
+ * IPv6 link-local target its scope. Readability comes from the addon's libuv poller, so the event loop never blocks;
  * it works in the checker worker thread.
  */
 import { ipv4ToBytes, ipv6ToBytes } from '../../io/arp/addresses.js';
@@ -18,13 +19,15 @@ import { decodeEchoReply, encodeEchoRequest, type EchoFamily } from './icmp-echo
 import { errText, fail, type Probe, type ProbeEndpoint, type ProbeOutcome } from './types.js';
 
 /** The addon calls PING_CHECK uses (injectable for tests). */
-export type PingNative = Pick<KtsNative, 'icmpEchoOpen' | 'sendTo' | 'recvMsg' | 'pollStart' | 'pollStop' | 'closeFd'>;
+export type PingNative = Pick<KtsNative, 'icmpEchoOpen' | 'sendTo' | 'recvMsg' | 'pollStart' | 'pollStop' | 'closeFd' | 'ifNameToIndex'>;
 
 export interface PingProbeOptions {
   /** Default: the kts_native addon, loaded on the first attempt. */
   readonly native?: () => PingNative;
   /** Echo id on raw sockets (ping sockets get theirs from the kernel). Default: random per thread. */
   readonly echoId?: number;
+  /** `bind_if`: the scope (interface) of an IPv6 link-local target, as keepalived requires. */
+  readonly bindIf?: string;
 }
 
 /** keepalived keeps one process-wide sequence counter (seq_no++), shared by every PING_CHECK. */
@@ -103,7 +106,8 @@ export function pingProbe(ep: ProbeEndpoint, opts: PingProbeOptions = {}): Probe
       try {
         poll = native.pollStart(sock.fd, onReadable);
         const dst = family === 4 ? ipv4ToBytes(ep.address) : ipv6ToBytes(ep.address);
-        native.sendTo(sock.fd, encodeEchoRequest(family, sock.raw ? echoId : 0, seq), dst, 0);
+        const scopeId = family === 6 && opts.bindIf !== undefined ? native.ifNameToIndex(opts.bindIf) : 0;
+        native.sendTo(sock.fd, encodeEchoRequest(family, sock.raw ? echoId : 0, seq), dst, scopeId);
       } catch (err) {
         return done(fail(`send ICMP${family === 6 ? 'v6' : ''} packet fail: ${errText(err)}`));
       }

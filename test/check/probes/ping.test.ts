@@ -17,7 +17,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** A scripted stand-in for the addon: records what is sent, delivers queued datagrams on demand. */
 class FakeIcmp implements PingNative {
-  sent: { bytes: Uint8Array; dst: Uint8Array }[] = [];
+  sent: { bytes: Uint8Array; dst: Uint8Array; scopeId: number }[] = [];
   queue: { bytes: Uint8Array; source: string }[] = [];
   closed: number[] = [];
   stopped = 0;
@@ -29,9 +29,9 @@ class FakeIcmp implements PingNative {
   icmpEchoOpen(): { fd: number; raw: boolean } {
     return { fd: 42, raw: this.raw };
   }
-  sendTo(_fd: number, payload: Uint8Array, destination: Uint8Array): number {
+  sendTo(_fd: number, payload: Uint8Array, destination: Uint8Array, scopeId: number): number {
     if (this.failSend) throw this.failSend;
-    this.sent.push({ bytes: Uint8Array.from(payload), dst: Uint8Array.from(destination) });
+    this.sent.push({ bytes: Uint8Array.from(payload), dst: Uint8Array.from(destination), scopeId });
     return payload.length;
   }
   recvMsg(_fd: number, buffer: Uint8Array): NativeRecvInfo | undefined {
@@ -49,6 +49,9 @@ class FakeIcmp implements PingNative {
   }
   closeFd(fd: number): void {
     this.closed.push(fd);
+  }
+  ifNameToIndex(name: string): number {
+    return name === 'eth7' ? 7 : 0;
   }
   /** The reply a correct peer would send to the last request (an IPv4 header first on a raw v4 socket). */
   replyTo(family: 4 | 6, tweak: (b: Uint8Array) => void = () => {}): Uint8Array {
@@ -140,6 +143,14 @@ describe('PING_CHECK reply matching (scripted socket)', () => {
     expect(fake.sent[0]?.bytes[0]).toBe(128);
     fake.deliver({ bytes: fake.replyTo(6), source: '2001:db8::1' });
     expect(await pending).toEqual({ ok: true });
+  });
+
+  it('bind_if scopes an IPv6 link-local target; IPv4 ignores it', async () => {
+    const fake = new FakeIcmp(false);
+    const pending = pingProbe(ep('fe80::1', 20), { native: () => fake, bindIf: 'eth7' })(signal);
+    const pending4 = pingProbe(ep('10.1.2.3', 20), { native: () => fake, bindIf: 'eth7' })(signal);
+    expect(fake.sent.map((x) => x.scopeId)).toEqual([7, 0]);
+    await Promise.all([pending, pending4]);
   });
 
   it('a send error is a failure with the errno, and the socket is still closed', async () => {
