@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { waitFor } from '../lab/netns.js';
 import type { NsProcess } from '../lab/netns.js';
 import { localName } from '../../src/io/smtp/local-name.js';
-import { assertBuilt, integrationSkipReason, masterDownMs, topologyPerTest, vrrpConf, waitForMaster } from './helpers.js';
+import { IMPL, assertBuilt, integrationSkipReason, masterDownMs, topologyPerTest, vrrpConf, waitForMaster } from './helpers.js';
 import type { Router } from './helpers.js';
 
 const VIP = '10.87.0.200';
@@ -112,5 +112,40 @@ describe.skipIf(integrationSkipReason() !== undefined)('smtp_alert', () => {
     await waitForMaster(topo.routers, VIP, r1, masterDownMs(150, 1) + 4000);
     await proc.waitForLine(/smtp fd \d+ returned write error/, 5000);
     expect(await r1.hasVip(VIP)).toBe(true);
+  });
+
+  it.skipIf(IMPL === 'keepalived')('a real server going down mails from the checker side (worker → main)', async () => {
+    // keepalived 2.2.7's checker process needs kernel IPVS (absent here); keepalived-ts falls back to memory.
+    assertBuilt();
+    const topo = await topology.build('itsm', SUBNET);
+    const [r1] = topo.routers as [Router, Router];
+    const sink = topo.client.spawn('smtp-sink', process.execPath, ['test/integration/smtp-sink.mjs', SINK, String(SINK_PORT)]);
+    const backend = topo.client.spawn('rs', process.execPath, ['test/integration/smtp-sink.mjs', SINK, '8080']);
+    await sink.waitForLine(/^listening /, 5000);
+    await backend.waitForLine(/^listening /, 5000);
+    const vs = [
+      `virtual_server ${VIP} 80 {`,
+      '    delay_loop 1',
+      '    lb_algo rr',
+      '    lb_kind NAT',
+      '    protocol TCP',
+      '    smtp_alert',
+      `    real_server ${SINK} 8080 {`,
+      '        TCP_CHECK {',
+      '            connect_timeout 1',
+      '            retry 0',
+      '        }',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const proc = r1.start(`${conf(r1, 150)}\n${vs}`);
+    await proc.waitForLine(/TCP connection to \[10\.87\.0\.100\]:tcp:8080 success/, 10_000);
+    expect(mails(sink).filter((m) => subjectOf(m)?.includes('Realserver') === true)).toEqual([]);
+    await backend.stop('SIGKILL');
+    const rsMail = await waitForMail(sink, `[it-r1] Realserver [${SINK}]:tcp:8080 of virtual server [${VIP}]:tcp:80 - DOWN`, 8000);
+    expect(rsMail.data).toContain('\r\n\r\n=> TCP CHECK failed on service <=\r\n');
+    const vsMail = await waitForMail(sink, `[it-r1] Virtualserver [${VIP}]:tcp:80 - DOWN`, 2000);
+    expect(vsMail.data).toContain('\r\n\r\n=> Lost quorum 1+0=1 <= 0 <=\r\n');
   });
 });
