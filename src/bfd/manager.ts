@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { BfdInstance } from '../config/model.js';
 import { BfdSessionDriver, type BfdStateChange } from './driver.js';
+import { formatBfdDump } from './dump.js';
 import { BFD_DIAG_NAMES, BFD_STATE_NAMES, bfdTtlAcceptable, BfdState, decodeBfdPacket, encodeBfdPacket, type BfdDropReason } from './packet.js';
 import type { BfdRandom, BfdSessionParams } from './session.js';
 import type { BfdDatagram, BfdListener, BfdSender } from './transport.js';
@@ -52,6 +53,7 @@ interface Entry {
   retry: TimerHandle | undefined;
   trackedUp: boolean;
   closed: boolean;
+  lastSeenMs: number | null;
 }
 
 function sessionParams(b: BfdInstance): BfdSessionParams {
@@ -185,7 +187,14 @@ export class BfdManager {
     if (!bfdTtlAcceptable(d.ttl, e.inst.ttl, e.inst.maxHops)) {
       return this.drop('ttl', `(${e.inst.name}) Packet ${d.family === 4 ? 'ttl' : 'hop_limit'}(${d.ttl ?? 0}) < ${e.inst.ttl - e.inst.maxHops} - discarding`);
     }
+    e.lastSeenMs = Date.now();
     e.driver.receive(p);
+  }
+
+  /** keepalived_bfd.data text (SIGUSR1); empty when there is no session. */
+  dumpText(now: Date = new Date()): string {
+    if (this.entries.size === 0) return '';
+    return formatBfdDump([...this.entries.values()].map((e) => ({ inst: e.inst, view: e.driver.session.view(), lastSeenMs: e.lastSeenMs })), now);
   }
 
   private drop(reason: BfdDropReason | 'ttl' | 'no-session', detail: string): void {
@@ -204,6 +213,7 @@ export class BfdManager {
       retry: undefined,
       trackedUp: false,
       closed: false,
+      lastSeenMs: null,
       driver: new BfdSessionDriver(
         sessionParams(b),
         rnd,

@@ -66,7 +66,10 @@ export interface BfdSessionView {
   readonly txIntervalUs: number;
   /** Detection time; 0 until a packet was received. */
   readonly detectTimeUs: number;
+  /** The peer's transmit interval as we require it: max(min_rx, remote Desired Min TX). */
+  readonly remoteTxIntervalUs: number;
   readonly poll: boolean;
+  readonly final: boolean;
 }
 
 export class BfdSession {
@@ -109,7 +112,9 @@ export class BfdSession {
       remoteDetectMult: this.remoteDetectMult,
       txIntervalUs: this.txIntervalUs,
       detectTimeUs: this.detectTimeUs,
+      remoteTxIntervalUs: this.remoteTxIntervalUs,
       poll: this.poll,
+      final: this.final,
     };
   }
 

@@ -28,7 +28,7 @@ import { loadHostView } from '../io/host/index.js';
 import { AddressManager, LinkWatcher, NetlinkChannel, listInterfaces, linkUsable } from '../io/netlink/index.js';
 import type { HostInterface, LinkEvent } from '../io/netlink/index.js';
 import { GarpAnnouncer, PacketSender } from '../io/arp/index.js';
-import { openAdvertTransport } from '../io/vrrp-socket/index.js';
+import { AdvertSocketPool } from '../io/vrrp-socket/index.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { createRealClock } from './clock.js';
 import type { Clock } from './clock.js';
@@ -371,6 +371,10 @@ export class Daemon {
       const err = writeDump(path, formatDataDump(this.instances));
       if (err !== undefined) this.core.error(`cannot write ${path}: ${err}`);
       else this.core.info(`Data dump written to ${path}`);
+      const bfd = this.trackers.bfdDump();
+      const bfdPath = join(dirname(path), 'keepalived_bfd.data');
+      const bfdErr = bfd === '' ? undefined : writeDump(bfdPath, bfd);
+      if (bfdErr !== undefined) this.core.error(`cannot write ${bfdPath}: ${bfdErr}`);
     }
     const checkers = this.checkers;
     if (checkers !== undefined) {
@@ -558,7 +562,10 @@ export class Daemon {
     return this.announcer ?? { announce: () => undefined, cancel: () => undefined };
   }
 
-  /** Opens the advert transport of an instance as it is configured at the time of the call. */
+  /** Advert sockets shared by instances set up alike; adverts dispatched by VRID (io/vrrp-socket/pool.ts). */
+  private readonly advertSockets = new AdvertSocketPool();
+
+  /** Opens the advert channel of an instance as it is configured at the time of the call. */
   private readonly openChannel: AdvertChannelFactory = (inst, onPacket, onError) =>
     openVmacAwareChannel(inst, {
       family: inst.family,
@@ -569,7 +576,7 @@ export class Daemon {
       ...(inst.unicastTtl !== null ? { ttl: inst.unicastTtl } : {}),
       onPacket,
       onError,
-    }, openAdvertTransport);
+    }, (o) => this.advertSockets.open(o, inst.vrid));
 
   /**
    * use_vmac: each instance that wants a VMAC is put on it (made, or a leftover adopted); an instance
@@ -808,6 +815,7 @@ export class Daemon {
     }
     // With -V the VIPs stay, and so do the VMACs holding them.
     if (!this.opts.dontReleaseVrrp) await this.vmacs?.releaseAll();
+    this.advertSockets.closeAll();
     this.watcher?.stop();
     this.announcer?.close();
     this.sender?.close();

@@ -92,6 +92,11 @@ export class Trackers {
     return { kind: this.bfd?.isUp(name) === true ? 'up' : 'down' };
   }
 
+  /** keepalived_bfd.data text for SIGUSR1; empty without BFD sessions. */
+  bfdDump(): string {
+    return this.bfd?.dumpText() ?? '';
+  }
+
   /** BFD sessions for status output. */
   bfdStatus(): readonly BfdSessionStatus[] {
     return this.bfd?.status() ?? [];

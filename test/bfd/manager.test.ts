@@ -136,4 +136,22 @@ describe('BfdManager', () => {
     a.stop();
     b.stop();
   });
+
+  it('dumps the sessions with keepalived\'s field labels (SIGUSR1 keepalived_bfd.data)', async () => {
+    const { clock, a, b } = setup();
+    expect(a.dumpText()).toBe('');
+    await a.update([inst('toB', '10.0.0.2', { sourceIp: { address: '10.0.0.1', family: 'inet' } })]);
+    await b.update([inst('toA', '10.0.0.1')]);
+    await a.start();
+    await b.start();
+    await settle(clock, 4_000_000);
+    const text = a.dumpText(new Date(0));
+    const bDiscr = b.status()[0]?.localDiscr ?? 0;
+    expect(text).toContain('------< BFD Topology >------\n BFD Instance = toB\n   Neighbor IP = 10.0.0.2\n   Source IP = 10.0.0.1\n');
+    expect(text).toContain('   local state = Up\n   remote state = Up\n');
+    expect(text).toContain(`   remote discriminator = 0x${bDiscr.toString(16)}\n`);
+    expect(text).toContain('   local detection time = 300000 us\n');
+    a.stop();
+    b.stop();
+  });
 });
