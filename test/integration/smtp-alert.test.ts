@@ -98,6 +98,9 @@ describe.skipIf(integrationSkipReason() !== undefined)('smtp_alert', () => {
         '=> VRRP Instance is now owning VRRP VIPs <=\r\n' +
         '\r\n',
     );
+    // -D (the harness starts both implementations with it): keepalived's detail lines.
+    await r2.proc!.waitForLine(new RegExp(`Remote SMTP server \\[${SINK.replace(/\./g, '\\.')}\\]:${SINK_PORT} connected\\.`), 2000);
+    await r2.proc!.waitForLine(/SMTP alert successfully sent\./, 2000);
     // Each state is mailed once per router.
     const subjects = mails(sink).map(subjectOf).filter((s) => s !== undefined);
     expect(subjects.filter((s) => s === '[it-r2] VRRP Instance VI_1 - Entering MASTER state')).toHaveLength(1);
