@@ -7,6 +7,8 @@
  *     keepalived-ts with only a bfd_instance answers; an nftables drop of UDP 3784 at the client takes
  *     the session down, r1 goes FAULT and r2 takes the VIP; removing the drop brings r1 back.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../lab/netns.js';
 import type { NsProcess } from '../lab/netns.js';
@@ -75,13 +77,13 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     expect(await kts.waitForLine(/\(toKa6\) Entering Down state/, 3000)).toContain('Control Detection Time Expired');
   });
 
-  it('SIGHUP keeps an unchanged session Up; new timers are renegotiated without a flap', async () => {
+  it('SIGHUP keeps an unchanged session Up (new timers renegotiated without a flap); SIGUSR1 dumps it', async () => {
     assertBuilt();
     const topo = await topology.build('ibfdr', '10.164.0');
     const [r1, r2] = topo.routers as [Router, Router];
     const conf = (minTx: number): string =>
       ['global_defs {', '    router_id bfd-r', '}', ...bfdInstance('toKa', r2.ip, r1.ip).map((l) => (l.includes('min_tx') ? `    min_tx ${minTx}` : l)), ''].join('\n');
-    const kts = r1.start(conf(100));
+    const kts = r1.start(conf(100), IMPL, [], { TMPDIR: topo.lab.dir });
     const ka = startKeepalivedBfd(r2, ['global_defs {', '    router_id bfd-ka', '}', ...bfdInstance('toKts', r1.ip, r2.ip), ''].join('\n'), 1);
     await kts.waitForLine(/\(toKa\) Entering Up state/, 8000);
     r1.rewriteConf(conf(200));
@@ -93,6 +95,15 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     expect(kts.lines.some((l) => l.includes('(toKa) Entering Down state'))).toBe(false);
     expect(ka.lines.some((l) => l.includes('(toKts) Entering Down state'))).toBe(false);
     expect(upCount(kts, 'toKa')).toBe(1);
+    // SIGUSR1: keepalived_bfd.data next to keepalived.data
+    kts.signal('SIGUSR1');
+    const dump = await waitFor('keepalived_bfd.data', () => {
+      const path = join(topo.lab.dir, 'keepalived_bfd.data');
+      return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    }, 3000);
+    expect(dump).toContain(' BFD Instance = toKa\n');
+    expect(dump).toContain('   local state = Up\n');
+    expect(dump).toContain('   Desired min TX interval = 200000 us\n');
   });
 
   it('unweighted track_bfd: the peer going silent puts the master in FAULT, the backup takes the VIP; restoring it brings it back', async () => {
