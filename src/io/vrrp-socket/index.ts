@@ -10,6 +10,8 @@ export * from './types.js';
 export * from './constants.js';
 export { Ipv4AdvertTransport } from './ipv4-transport.js';
 export { defaultSourceAddress } from './source-address.js';
+export { AdvertSocketPool, advertVrid } from './pool.js';
+export type { SharedAdvertChannel } from './pool.js';
 export { Ipv6AdvertTransport } from './ipv6-transport.js';
 
 /** Open the transport for one (interface, family, mode). Throws TransportError on setup failure. */

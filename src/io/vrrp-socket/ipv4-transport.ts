@@ -24,6 +24,12 @@ import { TransportError } from './types.js';
 import type { AdvertTransport, AdvertTransportOptions, SendOutcome } from './types.js';
 
 const RECEIVE_BUFFER_BYTES = 4096;
+
+/** keepalived's IPv4 identification counter: starts at 1, wraps past 65535 to 1 (0 is skipped). */
+export function nextIpId(previous: number): number {
+  const next = (previous + 1) & 0xffff;
+  return next === 0 ? 1 : next;
+}
 const IPV4_HEADER_LENGTH = 20;
 
 export class Ipv4AdvertTransport implements AdvertTransport {
@@ -121,15 +127,19 @@ export class Ipv4AdvertTransport implements AdvertTransport {
     this.#source = address;
   }
 
-  sendTo(payload: Uint8Array, destination: string): Promise<number> {
+  sendTo(payload: Uint8Array, destination: string, ipId?: number): Promise<number> {
     if (this.#closed) return Promise.reject(new TransportError('KTS_VRRP_SOCKET_CLOSED', 'transport is closed'));
     if (!isIPv4(destination)) {
       return Promise.reject(new TransportError('KTS_VRRP_SOCKET_CONFIG', `not an IPv4 address: ${destination}`));
     }
-    this.#identification = (this.#identification + 1) & 0xffff;
+    let id = ipId;
+    if (id === undefined) {
+      this.#identification = nextIpId(this.#identification);
+      id = this.#identification;
+    }
     let datagram: Buffer;
     try {
-      datagram = buildIpv4Packet(payload, { src: this.#source, dst: destination, id: this.#identification, ttl: this.#ttl });
+      datagram = buildIpv4Packet(payload, { src: this.#source, dst: destination, id, ttl: this.#ttl });
     } catch (err) {
       return Promise.reject(new TransportError('KTS_VRRP_SOCKET_SEND', `advert to ${destination}: ${String(err)}`, { cause: err }));
     }

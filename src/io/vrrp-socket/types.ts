@@ -57,8 +57,12 @@ export interface AdvertTransport {
   readonly ifindex: number | undefined;
   /** Where one advert goes: [group] or the unicast peers, in configuration order. */
   destinations(): readonly string[];
-  /** Send one VRRP message (no IP header) to one destination; resolves with the bytes sent. */
-  sendTo(payload: Uint8Array, destination: string): Promise<number>;
+  /**
+   * Send one VRRP message (no IP header) to one destination; resolves with the bytes sent. `ipId`: the
+   * IPv4 identification to write (a shared socket's instances keep their own counters); the transport's
+   * own counter when omitted; ignored on IPv6.
+   */
+  sendTo(payload: Uint8Array, destination: string, ipId?: number): Promise<number>;
   /** Encode per destination and send to all; never rejects: per-destination results. */
   sendToAll(encode: (destination: string) => Uint8Array): Promise<readonly SendOutcome[]>;
   /** Change the source address used from now on (primary address changed). */
