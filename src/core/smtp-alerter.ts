@@ -43,9 +43,14 @@ export class SmtpAlerter {
   constructor(private readonly deps: SmtpAlerterDeps) {
     const send = deps.send ?? sendSmtpMail;
     this.queue = new SmtpQueue<Job>({
-      send: (j) => send(j.endpoint, j.envelope, { timeoutMs: j.timeoutMs, logDetail: deps.logDetail === true }),
+      send: (j) =>
+        send(j.endpoint, j.envelope, {
+          timeoutMs: j.timeoutMs,
+          logDetail: deps.logDetail === true,
+          onLog: (line) => this.deps.log.info({ smtp: formatSmtpHost(j.endpoint) }, line),
+        }),
       onOutcome: (j, o) => {
-        for (const line of o.log) this.deps.log.info({ code: o.failure?.code, smtp: formatSmtpHost(j.endpoint) }, line);
+        if (o.failure !== null) this.deps.log.debug({ code: o.failure.code, stage: o.failure.stage, smtp: formatSmtpHost(j.endpoint) }, `SMTP alert "${j.subject}" not delivered`);
       },
       onDrop: (j) => this.deps.log.warn({ code: 'KTS_SMTP_QUEUE_FULL' }, `SMTP alert queue full, dropping "${j.subject}"`),
       ...(deps.maxPending !== undefined ? { maxPending: deps.maxPending } : {}),

@@ -66,6 +66,8 @@ export interface SmtpSendOptions {
   readonly timeoutMs: number;
   /** keepalived -D (LOG_DETAIL): also "Remote SMTP server … connected." / "SMTP alert successfully sent.". */
   readonly logDetail?: boolean;
+  /** Each log line as it happens (they are also collected in the outcome). */
+  readonly onLog?: (line: string) => void;
 }
 
 /** keepalived's reply buffer: a reply that does not fit is an overflow. */
@@ -110,6 +112,10 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
   }
   return new Promise<SmtpOutcome>((resolve) => {
     const log: string[] = [];
+    const note = (line: string): void => {
+      log.push(line);
+      opts.onLog?.(line);
+    };
     let stage: SmtpStage = 'connect';
     let rcptIndex = 0;
     let buf = '';
@@ -145,12 +151,12 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
     function onTimeout(): void {
       if (done) return;
       if (stage === 'connect') {
-        log.push(`Timeout opening connection to remote SMTP server ${host}.`);
+        note(`Timeout opening connection to remote SMTP server ${host}.`);
         fail('KTS_SMTP_CONNECT_TIMEOUT');
         finish();
         return;
       }
-      log.push(`Timeout reading data to remote SMTP server ${host}.`);
+      note(`Timeout reading data to remote SMTP server ${host}.`);
       fail('KTS_SMTP_READ_TIMEOUT');
       if (stage === 'QUIT') finish();
       else quit();
@@ -159,7 +165,7 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
     const onReply = (status: number): void => {
       if (stage === 'connect') return;
       if (status !== EXPECTED[stage]) {
-        log.push(`Error processing ${CMD_NAME[stage]} cmd on SMTP server ${host}. SMTP status code = ${status}`);
+        note(`Error processing ${CMD_NAME[stage]} cmd on SMTP server ${host}. SMTP status code = ${status}`);
         fail('KTS_SMTP_REPLY', status);
         // keepalived would send QUIT again after a bad QUIT reply; one is enough.
         if (stage === 'QUIT') finish();
@@ -187,7 +193,7 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
           return;
         case 'BODY':
           delivered = true;
-          if (opts.logDetail === true) log.push('SMTP alert successfully sent.');
+          if (opts.logDetail === true) note('SMTP alert successfully sent.');
           quit();
           return;
         case 'QUIT':
@@ -210,7 +216,7 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
         if (done) return;
       }
       if (buf.length >= SMTP_REPLY_BUFFER_MAX) {
-        log.push(`Received buffer from remote SMTP server ${host} overflow our get read buffer length.`);
+        note(`Received buffer from remote SMTP server ${host} overflow our get read buffer length.`);
         fail('KTS_SMTP_OVERFLOW');
         buf = '';
         if (stage === 'QUIT') finish();
@@ -226,7 +232,7 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
       process.nextTick(() => (fd = socketFd(s, fd))); // runs after node's own connect tick made the handle
       sock.on('connect', () => {
         fd = socketFd(s, fd);
-        if (opts.logDetail === true) log.push(`Remote SMTP server ${host} connected.`);
+        if (opts.logDetail === true) note(`Remote SMTP server ${host} connected.`);
         stage = 'greeting';
         arm();
       });
@@ -235,23 +241,23 @@ export function sendSmtpMail(endpoint: SmtpEndpoint, envelope: SmtpEnvelope, opt
       sock.on('error', () => {
         if (done) return;
         if (stage === 'connect') {
-          log.push(`smtp fd ${fd} returned write error`);
+          note(`smtp fd ${fd} returned write error`);
           fail('KTS_SMTP_CONNECT');
         } else {
-          log.push(`smtp fd ${fd} returned read error`);
+          note(`smtp fd ${fd} returned read error`);
           fail('KTS_SMTP_READ_ERROR');
         }
         finish();
       });
       sock.on('close', () => {
         if (done) return;
-        log.push(`Remote SMTP server ${host} has closed the connection.`);
+        note(`Remote SMTP server ${host} has closed the connection.`);
         fail('KTS_SMTP_CLOSED');
         finish();
       });
     } catch {
       // Invalid address/port: keepalived closes the socket without a word; say it anyway.
-      log.push(`SMTP connection ERROR to ${host}.`);
+      note(`SMTP connection ERROR to ${host}.`);
       fail('KTS_SMTP_CONNECT');
       finish();
     }

@@ -87,7 +87,9 @@ describe('sendSmtpMail', () => {
 
   it('a silent server times out, then QUIT is sent and its own wait times out too', async () => {
     server = await FakeSmtpServer.start({ replies: { MAIL: null, QUIT: null } });
-    const out = await sendSmtpMail({ host: '127.0.0.1', port: server.port }, ENVELOPE, { timeoutMs: 150 });
+    const streamed: string[] = [];
+    const out = await sendSmtpMail({ host: '127.0.0.1', port: server.port }, ENVELOPE, { timeoutMs: 150, onLog: (l) => streamed.push(l) });
+    expect(streamed).toEqual(out.log);
     const host = `[127.0.0.1]:${server.port}`;
     expect(out.failure).toEqual({ code: 'KTS_SMTP_READ_TIMEOUT', stage: 'MAIL', replyCode: null });
     expect(out.log).toEqual([`Timeout reading data to remote SMTP server ${host}.`, `Timeout reading data to remote SMTP server ${host}.`]);
