@@ -1,6 +1,6 @@
 /**
  * smtp_alert e-mail notifications, keepalived 2.2.7 parity (vrrp_notify.c, ipwrapper.c, check_*.c,
- * core/smtp.c): which events send a mail, its subject and body, the headers, and the background sender.
+ * core/smtp.c): which events send a mail, its subject, body and headers, and the checkers' texts.
  *
  *  - VRRP: an instance (`smtp_alert` ⇐ smtp_alert_vrrp ⇐ smtp_alert ⇐ off) mails when it enters MASTER,
  *    BACKUP, FAULT (not with `no_email_faults`), STOP or DELETED, and only when that state differs from
