@@ -27,7 +27,7 @@ import { tcpProbe } from './probes/tcp.js';
 import { udpProbe } from './probes/udp.js';
 import { endpointOf, type Probe, type ProbeOutcome } from './probes/types.js';
 import { fileCheckSpec, fileStatus, parseTrackFileValue, type FileCheckSpec } from './track-file.js';
-import { checkerAlertBody } from '../core/smtp-alerts.js';
+import { checkerAlertBody, smtpCheckFailureText } from '../core/smtp-alerts.js';
 
 /** keepalived's BOOTSTRAP_DELAY: checkers start one second after the daemon. */
 export const BOOTSTRAP_DELAY_US = 1_000_000;
@@ -341,7 +341,10 @@ export class CheckerEngine {
     const firstMisc = r.checker.kind === 'MISC_CHECK' && !this.miscReported.has(r);
     if (r.checker.kind === 'MISC_CHECK') this.miscReported.add(r);
     if (up === undefined || alive === undefined || (up === wasUp && !firstMisc)) return null;
-    const body = checkerAlertBody(r.checker.kind, up, outcome.ok ? undefined : outcome.reason);
+    const c = r.checker;
+    const reason = outcome.ok ? undefined : outcome.reason;
+    const detail = c.kind === 'SMTP_CHECK' && reason !== undefined ? smtpCheckFailureText(reason, `[${c.connectIp?.address ?? r.rs.address}]:${c.connectPort ?? r.rs.port}`) : reason;
+    const body = checkerAlertBody(c.kind, up, detail);
     return { kind: 'alert', alert: { kind: 'realserver', virtualServer: fmtVs(r.vs), realServer: fmtRs(r.rs, r.vs), alive, aliveChanged: alive !== rsWasAlive, body, smtpAlert: r.rs.smtpAlert } };
   }
 

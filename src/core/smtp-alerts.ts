@@ -152,6 +152,20 @@ export function checkerAlert(a: CheckerAlert, g: GlobalDefs, routerId: string, n
   }
 }
 
+/**
+ * SMTP_CHECK's failure wording (check_smtp.c smtp_final) for one of our probe's failure reasons;
+ * `server` is the checked `[address]:port`.
+ */
+export function smtpCheckFailureText(reason: string, server: string): string {
+  if (reason.startsWith('bad greeting')) return `Bad greeting banner from server ${server}`;
+  if (reason.startsWith('HELO refused')) return `Bad HELO response from server ${server}`;
+  if (reason.startsWith('no greeting') || reason.startsWith('no HELO')) {
+    return reason.includes('timeout') || reason.includes('timed out') || reason.includes('aborted') ? `Read timeout from server ${server}` : `Read failure from server ${server}`;
+  }
+  if (reason.includes('timeout') || reason === 'aborted') return `Connection timeout to server ${server}`;
+  return `Error connecting to server ${server}`;
+}
+
 /** The checker's body text for a real-server mail (check_tcp.c, check_http.c, … wording). */
 export function checkerAlertBody(kind: string, up: boolean, detail?: string): string {
   switch (kind) {

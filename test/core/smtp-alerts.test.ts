@@ -13,6 +13,7 @@ import {
   mailIdentity,
   quorumAlertBody,
   realServerSmtpAlertEnabled,
+  smtpCheckFailureText,
   virtualServerSmtpAlertEnabled,
   vrrpAlert,
   vrrpSmtpAlertEnabled,
@@ -126,6 +127,13 @@ describe('checker mails', () => {
     expect(checkerAlertBody('MISC_CHECK', true)).toBe('=> MISC CHECK succeeded on service <=');
     expect(checkerAlertBody('SMTP_CHECK', false, 'Connection timeout to server [1.2.3.4]:25')).toBe('=> CHECK failed on service : Connection timeout to server [1.2.3.4]:25 <=');
     expect(quorumAlertBody(true, false, 1, 0, 1, 3)).toBe('=> Gained quorum 1+0=1 <= 3 <=');
+    const srv = '[10.0.0.2]:25';
+    expect(smtpCheckFailureText('bad greeting code 421', srv)).toBe('Bad greeting banner from server [10.0.0.2]:25');
+    expect(smtpCheckFailureText('HELO refused with 550', srv)).toBe('Bad HELO response from server [10.0.0.2]:25');
+    expect(smtpCheckFailureText('no greeting: timeout', srv)).toBe('Read timeout from server [10.0.0.2]:25');
+    expect(smtpCheckFailureText('no HELO reply: connection closed', srv)).toBe('Read failure from server [10.0.0.2]:25');
+    expect(smtpCheckFailureText('timeout after 5000 ms', srv)).toBe('Connection timeout to server [10.0.0.2]:25');
+    expect(smtpCheckFailureText('connection refused', srv)).toBe('Error connecting to server [10.0.0.2]:25');
     expect(quorumAlertBody(false, true, 1, 0, 1, 0)).toBe('=> Starting with quorum down 1+0=1 <= 0 <=');
   });
 
