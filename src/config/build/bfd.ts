@@ -50,8 +50,14 @@ function timer(ctx: BuildContext, node: ConfigNode, s: BfdState, what: string, m
     ctx.error(node, BuildCodes.INVALID_NUMBER, `Configuration error: BFD instance ${s.name} ${what} value ${text} is not valid (must be in range [${minMs}-${MS_MAX}]), ignoring`);
     return null;
   }
+  if (r.warning !== undefined) ctx.error(node, BuildCodes.INVALID_NUMBER, r.warning);
   if (r.value > 10_000 * 1000) ctx.info(node, BuildCodes.INVALID_NUMBER, `Configuration warning: BFD instance ${s.name} ${what} value ${text} is larger than max sensible (10000)`);
   return r.value;
+}
+
+/** keepalived's inet_stosockaddr takes a bare address: no `%zone` (fe80::1%eth0 is malformed). */
+function bfdAddress(text: string): IpAddress | null {
+  return text.includes('%') ? null : parseIp(text);
 }
 
 function neighbor(ctx: BuildContext, node: ConfigNode, s: BfdState): void {
@@ -59,7 +65,7 @@ function neighbor(ctx: BuildContext, node: ConfigNode, s: BfdState): void {
   if (s.dropped) return;
   const text = ctx.arg(node, 1);
     if (text === undefined) return;
-    const ip = parseIp(text);
+    const ip = bfdAddress(text);
     if (ip === null) {
       ctx.error(node, BuildCodes.INVALID_ADDRESS, `Configuration error: BFD instance ${s.name} has malformed ${s.neighborWord} address ${text}, ignoring instance`);
       s.dropped = true;
@@ -84,7 +90,7 @@ const bfdHandlers = handlers<BfdState>({
   source_ip: (ctx, node, s) => {
     const text = ctx.arg(node, 1);
     if (text === undefined) return;
-    const ip = parseIp(text);
+    const ip = bfdAddress(text);
     if (ip === null) ctx.error(node, BuildCodes.INVALID_ADDRESS, `Configuration error: BFD instance ${s.name} has malformed source address ${text}, ignoring`);
     else s.sourceIp = ip;
   },

@@ -70,6 +70,14 @@ describe('bfd_instance', () => {
     expect(long.codes).toEqual(['KTS_INVALID_VALUE']);
   });
 
+  it('rejects a zone index and reports extra decimal places like keepalived', () => {
+    const zone = build('bfd_instance b1 {\n neighbor_ip fe80::1%lo\n}\n');
+    expect(zone.problems.map((d) => d.message)).toEqual(['Configuration error: BFD instance b1 has malformed neighbor address fe80::1%lo, ignoring instance']);
+    const dec = build('bfd_instance b1 {\n neighbor_ip 10.0.0.1\n min_rx 1.2345\n}\n');
+    expect(dec.problems.map((d) => d.message)).toEqual(["number '1.2345' has too many decimal places"]);
+    expect(dec.config.bfdInstances[0]?.minRxUs).toBe(1235);
+  });
+
   it('caps max_hops at the ttl', () => {
     const b = build('bfd_instance b1 {\n neighbor_ip fe80::1\n max_hops -1\n}\n');
     expect(b.problems.map((d) => d.message)).toEqual(['BFD instance b1: max_hops exceeds ttl/hoplimit - setting to ttl/hoplimit']);
