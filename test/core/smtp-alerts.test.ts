@@ -246,3 +246,17 @@ describe('SmtpAlerter', () => {
     expect(lines.at(-1)).toMatch(/^smtp fd \d+ returned write error$/);
   });
 });
+
+describe('Notifier → SmtpAlerter', () => {
+  it('the notify port forwards instance and group states', async () => {
+    const { Notifier } = await import('../../src/core/notifier.js');
+    const seen: string[] = [];
+    const alerter = { vrrpState: (scope: string, name: string, state: string) => void seen.push(`${scope} ${name} ${state}`) } as unknown as SmtpAlerter;
+    const g = { notifyFifo: null, vrrpNotifyFifo: null, notifyFifoScript: null, vrrpNotifyFifoScript: null, scriptUser: null } as unknown as GlobalDefs;
+    const n = new Notifier(g, pino({ level: 'silent' }), alerter);
+    n.stateNotify('INSTANCE', 'VI_1', 'MASTER');
+    n.stateNotify('GROUP', 'G1', 'BACKUP');
+    expect(seen).toEqual(['INSTANCE VI_1 MASTER', 'GROUP G1 BACKUP']);
+    n.close();
+  });
+});
