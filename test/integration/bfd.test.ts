@@ -3,7 +3,7 @@
  *  1. keepalived-ts ↔ keepalived 2.2.7: each side's bfd_instance names the other router; both sessions
  *     come Up, each side detects the other's death (Control Detection Time Expired) and comes Up again
  *     when it returns.
- *  2. r1 (MASTER, keepalived-ts) tracks an unweighted BFD session to the client namespace, where a
+ *  2. r1 (MASTER, keepalived-ts; keepalived 2.2.7 with KTS_IT_IMPL=keepalived) tracks an unweighted BFD session to the client namespace, where a
  *     keepalived-ts with only a bfd_instance answers; an nftables drop of UDP 3784 at the client takes
  *     the session down, r1 goes FAULT and r2 takes the VIP; removing the drop brings r1 back.
  */
@@ -33,9 +33,12 @@ function startKeepalivedBfd(r: Router, conf: string, run: number): NsProcess {
   return p;
 }
 
+/** keepalived's BFD child writes /run/bfd.pid unless told otherwise: one per router. */
+const bfdPid = (r: Router): string[] => ['-b', `${r.ns.lab.dir}/${r.role}-bfd.pid`];
+
 const upCount = (p: NsProcess, session: string): number => p.lines.filter((l) => l.includes(`(${session}) Entering Up state`)).length;
 
-describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts')('BFD', () => {
+describe.skipIf(integrationSkipReason() !== undefined)('BFD', () => {
   const topology = topologyPerTest();
 
   it('keepalived-ts and keepalived 2.2.7 bring a BFD session Up in both directions and detect each other', async () => {
@@ -44,7 +47,7 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     const [r1, r2] = topo.routers as [Router, Router];
     const ktsConf = ['global_defs {', '    router_id bfd-kts', '}', ...bfdInstance('toKa', r2.ip, r1.ip), ''].join('\n');
     const kaConf = ['global_defs {', '    router_id bfd-ka', '}', ...bfdInstance('toKts', r1.ip, r2.ip), ''].join('\n');
-    const kts = r1.start(ktsConf);
+    const kts = r1.start(ktsConf, 'keepalived-ts');
     let ka = startKeepalivedBfd(r2, kaConf, 1);
     await kts.waitForLine(/\(toKa\) Entering Up state/, 8000);
     await ka.waitForLine(/\(toKts\) Entering Up state/, 8000);
@@ -69,7 +72,7 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     assertBuilt();
     const topo = await topology.build('ibfd6', '10.163.0', 2, 'fd00:163');
     const [r1, r2] = topo.routers as [Router, Router];
-    const kts = r1.start(['global_defs {', '    router_id bfd6-kts', '}', ...bfdInstance('toKa6', 'fd00:163::12', 'fd00:163::11'), ''].join('\n'));
+    const kts = r1.start(['global_defs {', '    router_id bfd6-kts', '}', ...bfdInstance('toKa6', 'fd00:163::12', 'fd00:163::11'), ''].join('\n'), 'keepalived-ts');
     const ka = startKeepalivedBfd(r2, ['global_defs {', '    router_id bfd6-ka', '}', ...bfdInstance('toKts6', 'fd00:163::11', 'fd00:163::12'), ''].join('\n'), 1);
     await kts.waitForLine(/\(toKa6\) Entering Up state/, 8000);
     await ka.waitForLine(/\(toKts6\) Entering Up state/, 8000);
@@ -83,7 +86,7 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
     const [r1, r2] = topo.routers as [Router, Router];
     const conf = (minTx: number): string =>
       ['global_defs {', '    router_id bfd-r', '}', ...bfdInstance('toKa', r2.ip, r1.ip).map((l) => (l.includes('min_tx') ? `    min_tx ${minTx}` : l)), ''].join('\n');
-    const kts = r1.start(conf(100), IMPL, [], { TMPDIR: topo.lab.dir });
+    const kts = r1.start(conf(100), 'keepalived-ts', [], { TMPDIR: topo.lab.dir });
     const ka = startKeepalivedBfd(r2, ['global_defs {', '    router_id bfd-ka', '}', ...bfdInstance('toKts', r1.ip, r2.ip), ''].join('\n'), 1);
     await kts.waitForLine(/\(toKa\) Entering Up state/, 8000);
     r1.rewriteConf(conf(200));
@@ -121,8 +124,10 @@ describe.skipIf(integrationSkipReason() !== undefined || IMPL !== 'keepalived-ts
         preamble: bfdInstance('peer', clientIp, r1.ip),
         instanceLines: ['track_bfd {', '    peer', '}'],
       }),
+      IMPL,
+      bfdPid(r1),
     );
-    r2.start(vrrpConf('it-r2', { vrid: 162, priority: 100, advertInt: ADVERT_S, vips: [`${vip}/24`] }));
+    r2.start(vrrpConf('it-r2', { vrid: 162, priority: 100, advertInt: ADVERT_S, vips: [`${vip}/24`] }), IMPL, bfdPid(r2));
     await peer.waitForLine(/\(toR1\) Entering Up state/, 10_000);
     await waitForMaster(topo.routers, vip, r1, masterDownMs(100, ADVERT_S) + 6000);
 
