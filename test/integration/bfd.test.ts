@@ -80,6 +80,25 @@ describe.skipIf(integrationSkipReason() !== undefined)('BFD', () => {
     expect(await kts.waitForLine(/\(toKa6\) Entering Down state/, 3000)).toContain('Control Detection Time Expired');
   });
 
+  it('passive on either side: the active side starts the session', async () => {
+    assertBuilt();
+    const topo = await topology.build('ibfdp', '10.165.0');
+    const [r1, r2] = topo.routers as [Router, Router];
+    const passive = (lines: string[]): string[] => [...lines.slice(0, -1), '    passive', '}'];
+    const kts = r1.start(['global_defs {', '    router_id bfdp-kts', '}', ...passive(bfdInstance('s1', r2.ip, r1.ip)), ...bfdInstance('s2', r2.ip, '10.165.0.111'), ''].join('\n'), 'keepalived-ts');
+    // s2 on our side needs its source address
+    await r1.ns.exec('ip', ['addr', 'add', '10.165.0.111/24', 'dev', 'eth0']);
+    const ka = startKeepalivedBfd(
+      r2,
+      ['global_defs {', '    router_id bfdp-ka', '}', ...bfdInstance('k1', r1.ip, r2.ip), ...passive(bfdInstance('k2', '10.165.0.111', r2.ip)), ''].join('\n'),
+      1,
+    );
+    await kts.waitForLine(/\(s1\) Entering Up state/, 8000);
+    await ka.waitForLine(/\(k1\) Entering Up state/, 8000);
+    await kts.waitForLine(/\(s2\) Entering Up state/, 8000);
+    await ka.waitForLine(/\(k2\) Entering Up state/, 8000);
+  });
+
   it('SIGHUP keeps an unchanged session Up (new timers renegotiated without a flap); SIGUSR1 dumps it', async () => {
     assertBuilt();
     const topo = await topology.build('ibfdr', '10.164.0');
