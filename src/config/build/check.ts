@@ -964,7 +964,8 @@ export function buildVirtualServer(ctx: BuildContext, node: ConfigNode): Virtual
     uthreshold: rs.uthreshold,
     lthreshold: rs.lthreshold,
     alpha: rs.alpha ?? vs.v.alpha,
-    smtpAlert: rs.smtpAlert ?? vs.v.smtpAlert,
+    // keepalived 2.2.7 (check_data.c): an unset real server smtp_alert falls back to the global settings, not the virtual server's.
+    smtpAlert: rs.smtpAlert,
     virtualhost: rs.virtualhost,
     checkers: rs.checkers.map((c) => finishChecker(c, rs, vs)),
   }));

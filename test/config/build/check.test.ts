@@ -182,3 +182,12 @@ describe('HTTP_GET defaults', () => {
     expect(only(c.virtualServers[0]?.realServers[0]?.checkers, 'HTTP_GET')).toMatchObject({ httpProtocol: '1.0', enableSni: false, retry: 1, delayBeforeRetryUs: 3_000_000 });
   });
 });
+
+describe('real server smtp_alert', () => {
+  it('is not inherited from the virtual server (keepalived falls back to the global settings)', () => {
+    const c = buildClean(vs('  smtp_alert off', ''));
+    expect(c.virtualServers[0]?.smtpAlert).toBe(false);
+    expect(c.virtualServers[0]?.realServers[0]?.smtpAlert).toBeNull();
+    expect(buildClean(vs('', '    smtp_alert off')).virtualServers[0]?.realServers[0]?.smtpAlert).toBe(false);
+  });
+});
