@@ -13,6 +13,8 @@
  *    (sync group) or is no longer tracked (owner); a weighted track_script or track_bfd is dropped; a
  *    track_file of the default weight 1 becomes unweighted, any other weight is dropped; track_process
  *    is left alone (no check for it there). The validator reports each of these;
+ *  - a sync group's own trackers are added to each member (`withGroupTrackers`), weighted unless a
+ *    member is the address owner;
  *  - `vrrp_strict`/`strict_mode` forces `lower_prio_no_advert`;
  *  - GARP lower-priority settings default to the master ones;
  *  - `notify_priority_changes` defaults to global `vrrp_notify_priority_changes`.
@@ -96,6 +98,23 @@ export function restrictTrackers(defs: readonly TrackerDef[], why: WeightRestric
   return out;
 }
 
+/**
+ * keepalived 2.2.7 sync_group_tracking_init: a sync group's trackers (track_interface/script/file/
+ * process/bfd inside vrrp_sync_group) are added to every member instance, with the group's weights. An
+ * object the member already tracks itself keeps being tracked once: weighted, it takes the group's
+ * weight; unweighted, it stays unweighted.
+ */
+export function withGroupTrackers(own: readonly TrackerDef[], group: readonly TrackerDef[]): TrackerDef[] {
+  const out = [...own];
+  for (const g of group) {
+    const i = out.findIndex((d) => d.kind === g.kind && d.name === g.name);
+    const mine = out[i];
+    if (mine === undefined) out.push(g);
+    else if (mine.weight !== 0) out[i] = { ...mine, weight: g.weight, reverse: g.reverse };
+  }
+  return out;
+}
+
 function garpParams(vi: VrrpInstance, g: GlobalDefs, strict: boolean): GarpParams {
   return {
     masterDelayUs: vi.garpMasterDelaySec * US_PER_S,
@@ -127,6 +146,10 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
     ...resolveRefs('bfd', src.trackBfds, null, unweighted),
   ];
 
+  const priorityOf = new Map(cfg.vrrpInstances.map((vi) => [vi.name, vi.priority] as const));
+  /** keepalived clears the weights of a group's trackers when a member is the address owner. */
+  const groupHasOwner = (sg: VrrpSyncGroup): boolean => sg.members.some((m) => priorityOf.get(m.name) === 255);
+
   const instances: VrrpInstanceParams[] = effective.map((e) => {
     const vi = e.instance;
     const sg = groupOf.get(vi.name) ?? null;
@@ -152,9 +175,12 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
       trackPrimaryInterface: !vi.dontTrackPrimary,
       vips: vi.virtualIpAddresses.filter((v) => v.family === e.family).map((v) => v.address),
       excludedVips: vi.virtualIpAddressesExcluded.map((v) => v.address),
-      trackers: restrictTrackers(
-        trackersOf(vi, false),
-        sg !== null && !sg.syncGroupTrackingWeight ? 'sync-group' : vi.priority === 255 ? 'address-owner' : null,
+      trackers: withGroupTrackers(
+        restrictTrackers(
+          trackersOf(vi, false),
+          sg !== null && !sg.syncGroupTrackingWeight ? 'sync-group' : vi.priority === 255 ? 'address-owner' : null,
+        ),
+        sg === null ? [] : trackersOf(sg, groupHasOwner(sg)),
       ),
       syncGroup: sg?.name ?? null,
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paramsFromConfText } from './conf.js';
-import { restrictTrackers } from '../../../src/vrrp/params-from-config.js';
+import { restrictTrackers, withGroupTrackers } from '../../../src/vrrp/params-from-config.js';
 import type { TrackerDef } from '../../../src/vrrp/params.js';
 
 const CONF = `
@@ -125,12 +125,68 @@ describe('vrrpParamsFromConfig', () => {
     ]);
   });
 
-  it('v3 intervals, nopreempt, lower-prio GARP override, a sync group member drops its weighted track_script', () => {
+  it('v3 intervals, nopreempt, lower-prio GARP override; a sync group member tracks the group\'s script with the group\'s weight', () => {
     expect(vi('VI_2')).toMatchObject({ version: 3, adverIntervalCs: 50, preempt: false, syncGroup: 'G1' });
     expect(vi('VI_2').garp.lowerPrioRepeat).toBe(2);
-    // keepalived 2.2.7 (vrrp_complete_instance): "ignoring tracked script chk_haproxy with weights due to SYNC group"
-    // and the script no longer tracks the instance at all.
-    expect(vi('VI_2').trackers).toEqual([]);
+    // keepalived 2.2.7: vrrp_complete_instance drops VI_2's own weighted chk_haproxy ("ignoring tracked script
+    // chk_haproxy with weights due to SYNC group"), then sync_group_tracking_init adds G1's (weight 30) to
+    // every member.
+    const groupScript = { kind: 'script', name: 'chk_haproxy', weight: 30, reverse: false };
+    expect(vi('VI_2').trackers).toEqual([groupScript]);
+    expect(vi('VI_3').trackers).toEqual([groupScript]);
+  });
+
+  it('withGroupTrackers: group trackers join each member; a member\'s weighted duplicate takes the group weight', () => {
+    const own: TrackerDef[] = [
+      { kind: 'script', name: 'a', weight: 5, reverse: false },
+      { kind: 'interface', name: 'eth1', weight: 0, reverse: false },
+    ];
+    const group: TrackerDef[] = [
+      { kind: 'script', name: 'a', weight: -7, reverse: true },
+      { kind: 'interface', name: 'eth1', weight: 10, reverse: false },
+      { kind: 'file', name: 'f', weight: 2, reverse: false },
+    ];
+    expect(withGroupTrackers(own, group)).toEqual([
+      { kind: 'script', name: 'a', weight: -7, reverse: true },
+      { kind: 'interface', name: 'eth1', weight: 0, reverse: false },
+      { kind: 'file', name: 'f', weight: 2, reverse: false },
+    ]);
+    expect(withGroupTrackers(own, [])).toEqual(own);
+  });
+
+  it('a sync group with an address owner member clears the weights of its trackers', () => {
+    const { runtime: r } = paramsFromConfText(`
+vrrp_script s1 {
+  script /bin/true
+  weight 20
+}
+vrrp_instance A {
+  interface eth0
+  virtual_router_id 1
+  priority 255
+  virtual_ipaddress {
+    10.0.0.1
+  }
+}
+vrrp_instance B {
+  interface eth0
+  virtual_router_id 2
+  priority 100
+  virtual_ipaddress {
+    10.0.0.2
+  }
+}
+vrrp_sync_group G {
+  group {
+    A
+    B
+  }
+  track_script {
+    s1
+  }
+}
+`);
+    for (const n of ['A', 'B']) expect(r.instances.find((i) => i.name === n)?.trackers).toEqual([{ kind: 'script', name: 's1', weight: 0, reverse: false }]);
   });
 
   it('restrictTrackers: keepalived 2.2.7 rewrites weighted trackers of sync group members and address owners', () => {
