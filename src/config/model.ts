@@ -363,6 +363,11 @@ export interface VrrpInstance {
     readonly deleted: ScriptSpec | null;
     readonly masterRxLowerPri: ScriptSpec | null;
   };
+  /**
+   * `notify_deleted` (with or without a script): an instance removed by a reload notifies DELETED;
+   * without it keepalived keeps its old behaviour and notifies FAULT.
+   */
+  readonly notifyDeleted: boolean;
   /** null = global smtp_alert / smtp_alert_vrrp. */
   readonly smtpAlert: boolean | null;
   readonly notifyPriorityChanges: boolean | null;

@@ -787,7 +787,7 @@ export class Daemon {
       const d = this.drivers.get(key);
       if (d === undefined) continue;
       this.vrrpLog.info(`(${d.name}) removed by reload, stopping`);
-      await d.stop();
+      await d.stop({ deletedAtReload: true });
       this.drivers.delete(key);
       await this.vmacs?.release(key);
       if (this.metrics !== undefined) forgetInstance(this.metrics, d.name);

@@ -65,7 +65,7 @@ export interface ResolvedInstance {
   /** Wire advert interval (v2: whole seconds × 100; v3: centiseconds). */
   readonly adverIntervalCs: number;
   readonly vips: readonly ResolvedVip[];
-  readonly notify: NotifyScripts & { readonly masterRxLowerPri: ScriptSpec | null };
+  readonly notify: NotifyScripts & { readonly masterRxLowerPri: ScriptSpec | null; readonly deleted?: ScriptSpec | null };
   /** Reload identity. */
   readonly key: string;
   /**

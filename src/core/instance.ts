@@ -113,6 +113,8 @@ export class InstanceDriver {
   private armedAtUs: number | undefined;
   private queue: Promise<void> = Promise.resolve();
   private stopping = false;
+  /** stop() came from a reload that removed the instance. */
+  private deletedAtReload = false;
   private readonly ownRemovals = new Map<string, number>();
   private readonly dropLimiter = new RateLimiter(DROP_LOG_INTERVAL_US);
   private lastTransitionRec: LastTransition | null = null;
@@ -301,10 +303,14 @@ export class InstanceDriver {
     });
   }
 
-  /** Sends the priority-0 goodbye (if MASTER), removes VIPs (unless -V), runs notify_stop; closes the socket. */
-  async stop(): Promise<void> {
+  /**
+   * Sends the priority-0 goodbye (if MASTER), removes VIPs (unless -V), runs notify_stop; closes the socket.
+   * `deletedAtReload`: a SIGHUP removed the instance — keepalived's FAULT (or DELETED) notifies instead of STOP.
+   */
+  async stop(opts: { readonly deletedAtReload?: boolean } = {}): Promise<void> {
     if (this.stopping) return this.queue;
-    this.dispatch({ type: 'shutdown' });
+    this.deletedAtReload = opts.deletedAtReload === true;
+    this.dispatch(opts.deletedAtReload === true ? { type: 'shutdown', deletedAtReload: true } : { type: 'shutdown' });
     this.stopping = true;
     await this.queue;
     this.clearTimer();
@@ -512,7 +518,8 @@ export class InstanceDriver {
         return;
       case 'removeVips':
         this.enqueue(async () => {
-          if (this.stopping && !this.deps.releaseVipsOnStop) return;
+          // -V keeps VIPs at a daemon stop, not when a reload deleted the instance.
+          if (this.stopping && !this.deletedAtReload && !this.deps.releaseVipsOnStop) return;
           for (const v of this.cfg.vips) await this.removeVip(v);
         });
         return;
@@ -527,7 +534,8 @@ export class InstanceDriver {
       }
       case 'notify': {
         const n = this.cfg.notify;
-        const script = e.state === 'MASTER' ? n.master : e.state === 'BACKUP' ? n.backup : e.state === 'FAULT' ? n.fault : e.state === 'STOP' ? n.stop : null;
+        const script =
+          e.state === 'MASTER' ? n.master : e.state === 'BACKUP' ? n.backup : e.state === 'FAULT' ? n.fault : e.state === 'STOP' ? n.stop : e.state === 'DELETED' ? (n.deleted ?? null) : null;
         const wait = e.state === 'STOP';
         const args = e.args;
         const { scope, name, state } = e;

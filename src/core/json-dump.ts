@@ -296,7 +296,7 @@ export function keepalivedData(src: JsonInstanceSource, ctx: JsonDumpContext): K
     wantstate: s.wantMaster ? KEEPALIVED_STATE_NUMBER.MASTER : stateNum,
     version: c.version,
     smtp_alert: smtpAlert,
-    notify_deleted: (notify?.deleted ?? null) !== null,
+    notify_deleted: vi?.notifyDeleted ?? false,
     ...optional('script_backup', cmd(notify?.backup)),
     ...optional('script_master', cmd(notify?.master)),
     ...optional('script_fault', cmd(notify?.fault)),

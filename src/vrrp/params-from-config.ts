@@ -170,6 +170,7 @@ export function vrrpParamsFromConfig(cfg: KeepalivedConfig, effective: readonly 
       lowerPrioNoAdvert: vi.lowerPrioNoAdvert || strict,
       higherPrioSendAdvert: vi.higherPrioSendAdvert && !strict,
       notifyPriorityChanges: vi.notifyPriorityChanges ?? g.vrrpNotifyPriorityChanges,
+      notifyDeleted: vi.notifyDeleted,
       primaryAddress: src?.address ?? null,
       interfaceName: vi.interface?.name ?? null,
       trackPrimaryInterface: !vi.dontTrackPrimary,

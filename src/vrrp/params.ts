@@ -87,6 +87,8 @@ export interface VrrpInstanceParams {
   readonly higherPrioSendAdvert: boolean;
   /** `notify_priority_changes`: FIFO lines MASTER_PRIORITY / BACKUP_PRIORITY on priority changes. */
   readonly notifyPriorityChanges: boolean;
+  /** `notify_deleted`: removal by a reload notifies DELETED instead of keepalived's historical FAULT. */
+  readonly notifyDeleted: boolean;
   /** Primary / configured source address used for the equal-priority tie-break; null = unknown yet. */
   readonly primaryAddress: string | null;
   /** Instance interface name (null for unicast without interface). */
@@ -125,6 +127,7 @@ export function makeInstanceParams(
     lowerPrioNoAdvert: false,
     higherPrioSendAdvert: false,
     notifyPriorityChanges: false,
+    notifyDeleted: false,
     primaryAddress: null,
     interfaceName: null,
     trackPrimaryInterface: true,

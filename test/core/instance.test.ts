@@ -175,6 +175,19 @@ describe('InstanceDriver', () => {
     await h.driver.stop();
   });
 
+  it('removed by a reload: VIPs go even with -V, FIFO says FAULT (keepalived clear_diff_vrrp), no STOP', async () => {
+    const h = harness(resolved(255), false);
+    h.driver.start(true);
+    await h.driver.idle();
+    expect(h.driver.state).toBe('MASTER');
+    expect(h.kernel.size).toBe(1);
+    await h.driver.stop({ deletedAtReload: true });
+    expect(h.kernel.size).toBe(0);
+    expect(h.fifo.at(-1)).toBe('INSTANCE "VI_1" FAULT 255\n');
+    expect(h.fifo.some((l) => l.includes(' STOP '))).toBe(false);
+    expect(sentPriorities(h).at(-1)).toBe(0);
+  });
+
   it('SIGUSR1/SIGUSR2 dumps show state and counters', async () => {
     const h = harness(resolved(255));
     h.driver.start(true);

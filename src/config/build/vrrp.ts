@@ -322,8 +322,9 @@ const instanceHandlers = handlers<InstanceState>({
   notify: notifyKw('generic', 'notify'),
   notify_master_rx_lower_pri: notifyKw('masterRxLowerPri', 'notify_master_rx_lower_pri'),
   notify_deleted: (ctx, node, s) => {
-    if (s.v.notify.deleted !== null) return ctx.error(node, BuildCodes.DUPLICATE, `(${s.v.name}) notify_deleted already specified - ignoring ${node.args[0] ?? ''}`);
-    // Bare `notify_deleted` only changes what `notify` reports; a command adds a script.
+    if (s.v.notifyDeleted) return ctx.error(node, BuildCodes.DUPLICATE, `(${s.v.name}) notify_deleted already specified - ignoring ${node.args[0] ?? ''}`);
+    // Bare `notify_deleted` only changes what a reload removal notifies (DELETED, not FAULT); a command adds a script.
+    s.v.notifyDeleted = true;
     if (node.args.length > 0) s.v.notify.deleted = parseScript(node);
   },
   smtp_alert: (ctx, node, s) => {
@@ -435,6 +436,7 @@ export function newInstance(name: string, pos: VrrpInstance['pos'], g: GlobalDef
     nopreempt: false,
     preemptDelayUs: 0,
     notify: { master: null, backup: null, fault: null, stop: null, generic: null, deleted: null, masterRxLowerPri: null },
+    notifyDeleted: false,
     smtpAlert: null,
     notifyPriorityChanges: null,
     garpMasterDelaySec: g.vrrpGarpMasterDelaySec,

@@ -245,6 +245,25 @@ class Stepper {
     }
   }
 
+  /**
+   * A reload removed this instance (keepalived 2.2.7 clear_diff_vrrp): a MASTER gives up (priority-0
+   * advert, VIPs removed), then the instance notifies FAULT — DELETED with `notify_deleted` — unless it
+   * was in FAULT already and `notify_deleted` is off. No STOP notify: keepalived sends none here.
+   */
+  deleteAtReload(): void {
+    const prev = this.s.state;
+    for (const k of ['masterDown', 'adver', 'garpDelay', 'garpRefresh', 'garpLowerPrioDelay'] as const) this.cancelTimer(k);
+    this.s.lowerPrioGarpsDueUs = [];
+    this.transition('STOP', 'deleted at reload');
+    if (prev === 'MASTER') {
+      this.sendAdvert(PRIORITY_STOP);
+      if (this.s.vipsSet) this.removeVips('deleted at reload');
+    }
+    if (prev === 'INIT') return;
+    if (this.s.params.notifyDeleted) this.notify('DELETED');
+    else if (prev !== 'FAULT') this.notify('FAULT');
+  }
+
   removeVips(reason: string): void {
     this.log('info', 'removing VIPs.', reason);
     this.fx.push({ type: 'removeVips' });
@@ -536,7 +555,9 @@ export function step(inst: InstanceState, event: VrrpEvent, nowUs: number): Step
       st.setEffectivePriority('reload');
       break;
     case 'shutdown':
-      if (s.state === 'MASTER') {
+      if (event.deletedAtReload === true) {
+        st.deleteAtReload();
+      } else if (s.state === 'MASTER') {
         st.leaveMaster('STOP', 'shutdown');
       } else {
         for (const k of ['masterDown', 'adver', 'garpDelay', 'garpRefresh', 'garpLowerPrioDelay'] as const) st.cancelTimer(k);

@@ -103,7 +103,8 @@ export type VrrpEvent =
       readonly cause: string;
     }
   | { readonly type: 'interfaceChanged'; readonly ifname: string; readonly up: boolean }
-  | { readonly type: 'shutdown' }
+  /** Stop (SIGTERM), or removal by a SIGHUP reload (`deletedAtReload`: keepalived's clear_diff_vrrp). */
+  | { readonly type: 'shutdown'; readonly deletedAtReload?: boolean }
   /** SIGHUP reload changed the configured priority. */
   | { readonly type: 'reloadPriority'; readonly basePriority: number }
   | { readonly type: 'syncGroup'; readonly command: SyncGroupCommand; readonly group: string; readonly reason: string };

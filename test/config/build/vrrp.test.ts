@@ -237,3 +237,16 @@ describe('when global_defs comes after the instance', () => {
     expect(d.vrrpInstances[0]).toMatchObject({ strictMode: false, version: 2 });
   });
 });
+
+describe('notify_deleted', () => {
+  it('bare or with a script sets the flag; a second one is a duplicate like keepalived', () => {
+    expect(buildClean(vrrp('  virtual_ipaddress {\n    10.0.0.1\n  }')).vrrpInstances[0]?.notifyDeleted).toBe(false);
+    const bare = buildClean(vrrp('  notify_deleted\n  virtual_ipaddress {\n    10.0.0.1\n  }')).vrrpInstances[0];
+    expect(bare?.notifyDeleted).toBe(true);
+    expect(bare?.notify.deleted).toBeNull();
+    const withScript = buildClean(vrrp('  notify_deleted /bin/true\n  virtual_ipaddress {\n    10.0.0.1\n  }')).vrrpInstances[0];
+    expect(withScript?.notifyDeleted).toBe(true);
+    expect(withScript?.notify.deleted?.argv).toEqual(['/bin/true']);
+    expect(build(vrrp('  notify_deleted\n  notify_deleted /bin/true\n  virtual_ipaddress {\n    10.0.0.1\n  }')).codes).toEqual(['KTS_DUPLICATE']);
+  });
+});

@@ -404,6 +404,37 @@ describe('shutdown', () => {
   });
 });
 
+describe('deleted at reload (keepalived clear_diff_vrrp)', () => {
+  it('MASTER: priority-0 advert and VIPs removed, then FAULT notifies (not STOP) by default', () => {
+    const d = master();
+    const fx = d.feed({ type: 'shutdown', deletedAtReload: true });
+    expect(d.state).toBe('STOP');
+    expect(of(fx, 'sendAdvert')).toEqual([{ type: 'sendAdvert', priority: 0, adverIntervalCs: 100 }]);
+    expect(of(fx, 'removeVips')).toHaveLength(1);
+    expect(of(fx, 'notify').map((n) => n.args)).toEqual([['INSTANCE', 'VI_1', 'FAULT', '100']]);
+    expect(of(fx, 'fifoLine').map((f) => f.line)).toEqual(['INSTANCE "VI_1" FAULT 100\n']);
+    expect(d.armed.size).toBe(0);
+  });
+
+  it('notify_deleted: DELETED instead of FAULT, also from FAULT; without it an instance in FAULT stays silent', () => {
+    const b = started({ notifyDeleted: true });
+    const fx = b.feed({ type: 'shutdown', deletedAtReload: true });
+    expect(of(fx, 'sendAdvert')).toEqual([]);
+    expect(of(fx, 'fifoLine').map((f) => f.line)).toEqual(['INSTANCE "VI_1" DELETED 100\n']);
+
+    const faulted = (notifyDeleted: boolean): Driver => {
+      const d = started({ notifyDeleted });
+      d.feed({ type: 'interfaceChanged', ifname: 'eth0', up: false });
+      expect(d.state).toBe('FAULT');
+      return d;
+    };
+    expect(of(faulted(false).feed({ type: 'shutdown', deletedAtReload: true }), 'notify')).toEqual([]);
+    expect(of(faulted(true).feed({ type: 'shutdown', deletedAtReload: true }), 'notify').map((n) => n.state)).toEqual(['DELETED']);
+    const init = new Driver(params());
+    expect(init.feed({ type: 'shutdown', deletedAtReload: true }).filter((e) => e.type === 'notify')).toEqual([]);
+  });
+});
+
 describe('params and public surface', () => {
   it('defaults follow keepalived (v2 for IPv4, v3 for IPv6, owner detection)', () => {
     expect(params().version).toBe(2);
