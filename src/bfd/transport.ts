@@ -8,13 +8,15 @@
  *  - IPv4: a raw socket delivers the IP header, so TTL, addresses and the UDP ports are parsed here;
  *  - IPv6: IPV6_RECVHOPLIMIT / IPV6_RECVPKTINFO ancillary data carry the hop limit and destination,
  *    the payload starts at the UDP header.
- * A raw UDP socket sees every UDP datagram the host receives; only destination port 3784 is kept.
+ * A raw UDP socket sees every UDP datagram the host receives: a classic BPF filter (io/native/bpf.ts)
+ * keeps only destination port 3784 in the kernel, and the parsers check again.
  * A plain dgram socket is also bound to port 3784 (per family) so the port is held (no ICMP port
  * unreachable, no second BFD daemon) — its own deliveries are discarded.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv4 } from 'node:net';
 import { loadNative, type KtsNative, type NativePollHandle } from '../io/native/index.js';
+import { encodeBpf, udpDestinationPortFilter } from '../io/native/bpf.js';
 import { cInt } from '../io/vrrp-socket/sockopt.js';
 import { IPPROTO_IPV6, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO } from '../io/vrrp-socket/constants.js';
 import { BFD_CONTROL_PORT, BFD_SRC_PORT_MAX, BFD_SRC_PORT_MIN } from './packet.js';
@@ -117,6 +119,12 @@ export async function openBfdListener(
 
 function openRawReader(native: KtsNative, family: 4 | 6, onPacket: (d: BfdDatagram) => void, onError: (err: Error) => void): { fd: number; poll: NativePollHandle } {
   const fd = native.rawOpen(family, IPPROTO_UDP);
+  try {
+    // The kernel drops every other UDP datagram before it is copied to us.
+    native.attachFilter(fd, encodeBpf(udpDestinationPortFilter(family, [BFD_CONTROL_PORT])));
+  } catch (err) {
+    onError(new Error(`BFD socket filter not attached (datagrams are filtered here instead): ${err instanceof Error ? err.message : String(err)}`));
+  }
   if (family === 6) {
     native.setSockOpt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, cInt(1));
     native.setSockOpt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, cInt(1));

@@ -49,6 +49,8 @@ export interface KtsNative {
    */
   icmpEchoOpen(family: 4 | 6): NativeIcmpSocket;
   setSockOpt(fd: number, level: number, option: number, value: Uint8Array): void;
+  /** SO_ATTACH_FILTER: `program` is classic BPF, 8-byte struct sock_filter entries in host byte order (see bpf.ts). */
+  attachFilter(fd: number, program: Uint8Array): void;
   bindAddress(fd: number, address: Uint8Array, scopeId: number): void;
   sendTo(fd: number, payload: Uint8Array, destination: Uint8Array, scopeId: number): number;
   recvMsg(fd: number, buffer: Uint8Array): NativeRecvInfo | undefined;

@@ -51,6 +51,7 @@
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
 #include <linux/icmp.h>
+#include <linux/filter.h>
 
 #define CHECK_NAPI(env, call)                                            \
   do {                                                                   \
@@ -236,6 +237,27 @@ static napi_value set_sock_opt(napi_env env, napi_callback_info info) {
       get_i32(env, argv[2], &opt) || get_bytes(env, argv[3], &data, &len))
     return NULL;
   if (setsockopt(fd, level, opt, data, (socklen_t)len) < 0) return throw_errno(env, "setsockopt", errno);
+  return NULL;
+}
+
+/*
+ * attachFilter(fd, program: Buffer): SO_ATTACH_FILTER with a classic BPF program given as struct
+ * sock_filter entries (8 bytes each, host byte order). Native because struct sock_fprog holds a pointer,
+ * which setSockOpt's byte buffer cannot express. Lets a raw socket drop in the kernel what it does not
+ * want (e.g. every UDP datagram that is not BFD) instead of copying it into JS.
+ */
+static napi_value attach_filter(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  void *data;
+  size_t len;
+  if (get_args(env, info, 2, argv) || get_i32(env, argv[0], &fd) || get_bytes(env, argv[1], &data, &len)) return NULL;
+  if (len == 0 || len % sizeof(struct sock_filter) != 0 || len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+    return throw_type(env, "BPF program must be 1..4096 sock_filter entries of 8 bytes");
+  struct sock_fprog prog;
+  prog.len = (unsigned short)(len / sizeof(struct sock_filter));
+  prog.filter = (struct sock_filter *)data;
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) return throw_errno(env, "setsockopt", errno);
   return NULL;
 }
 
@@ -713,6 +735,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"rawOpen", NULL, raw_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"icmpEchoOpen", NULL, icmp_echo_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setSockOpt", NULL, set_sock_opt, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"attachFilter", NULL, attach_filter, NULL, NULL, NULL, napi_enumerable, NULL},
       {"bindAddress", NULL, bind_address, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendTo", NULL, send_to, NULL, NULL, NULL, napi_enumerable, NULL},
       {"recvMsg", NULL, recv_msg, NULL, NULL, NULL, napi_enumerable, NULL},
