@@ -3,8 +3,9 @@
  * real_servers), times keepalived-ts's in-process read + build + validate (median of N runs) and
  * `keepalived -t` on the same file (inside a network namespace that has the interfaces), and prints
  * both; then runs the lab benches: failover times (keepalived-ts vs keepalived, 1 s and 0.1 s adverts),
- * advert send-time lateness with and without checker load, and daemon RSS. Numbers only — nothing is
- * asserted. `BENCH_ONLY=config,failover,lateness,rss` picks a subset.
+ * advert send-time lateness with and without checker load, daemon RSS, and the CPU a BACKUP spends receiving
+ * 500 adverts/s. Numbers only — nothing is asserted. `BENCH_ONLY=config,failover,lateness,rss,backup-cpu`
+ * picks a subset.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { DEFAULT_SHAPE, generateConfig } from './generate.js';
 import { run as runFailover } from './failover.js';
 import { run as runLateness } from './advert-lateness.js';
 import { run as runRss } from './rss.js';
+import { run as runBackupCpu } from './backup-cpu.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
 const REF_RUNS = Number(process.env['BENCH_REF_RUNS'] ?? 3);
@@ -85,12 +87,13 @@ async function main(): Promise<void> {
   }
 }
 
-const only = new Set((process.env['BENCH_ONLY'] ?? 'config,failover,lateness,rss').split(',').map((s) => s.trim()));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'config,failover,lateness,rss,backup-cpu').split(',').map((s) => s.trim()));
 const benches: ReadonlyArray<readonly [string, () => Promise<void>]> = [
   ['config', main],
   ['failover', runFailover],
   ['lateness', runLateness],
   ['rss', runRss],
+  ['backup-cpu', runBackupCpu],
 ];
 
 async function runAll(): Promise<void> {
