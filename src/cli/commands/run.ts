@@ -67,7 +67,7 @@ function startInBackground(args: readonly string[], io: CliIo): Promise<number> 
     return Promise.resolve(1);
   }
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args, '--dont-fork'], { detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...process.execArgv, bin, ...args, '--dont-fork'], { detached: true, stdio: 'ignore' });
     const settle = setTimeout(() => {
       child.removeAllListeners();
       child.unref();
