@@ -3,6 +3,7 @@
 //   {"commands":["HELO x","MAIL FROM:<a>",...],"data":"Date: ...\r\n..."}
 // plus "listening ADDRESS PORT" once ready. Plain JS (no build step needed).
 import { createServer } from 'node:net';
+import process from 'node:process';
 
 const [host = '0.0.0.0', portArg = '25'] = process.argv.slice(2);
 const server = createServer((sock) => {
