@@ -20,6 +20,7 @@ import {
 import { buildIpv4Packet } from '../../vrrp/packet/index.js';
 import { cInt, ifnameOption, ipMreqn } from './sockopt.js';
 import { defaultSourceAddress } from './source-address.js';
+import { sendToEach } from './send-each.js';
 import { TransportError } from './types.js';
 import type { AdvertTransport, AdvertTransportOptions, SendOutcome } from './types.js';
 
@@ -154,16 +155,8 @@ export class Ipv4AdvertTransport implements AdvertTransport {
     });
   }
 
-  async sendToAll(encode: (destination: string) => Uint8Array): Promise<readonly SendOutcome[]> {
-    const out: SendOutcome[] = [];
-    for (const destination of this.destinations()) {
-      try {
-        out.push({ destination, ok: true, bytes: await this.sendTo(encode(destination), destination) });
-      } catch (err) {
-        out.push({ destination, ok: false, error: err instanceof Error ? err : new Error(String(err)) });
-      }
-    }
-    return out;
+  sendToAll(encode: (destination: string) => Uint8Array): Promise<readonly SendOutcome[]> {
+    return sendToEach(this.destinations(), encode, (payload, destination) => this.sendTo(payload, destination));
   }
 
   close(): void {

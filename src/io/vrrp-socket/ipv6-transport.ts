@@ -23,6 +23,7 @@ import {
 } from './constants.js';
 import { cInt, ifnameOption, ipv6Mreq } from './sockopt.js';
 import { defaultSourceAddress } from './source-address.js';
+import { sendToEach } from './send-each.js';
 import { TransportError } from './types.js';
 import type { AdvertTransport, AdvertTransportOptions, SendOutcome } from './types.js';
 
@@ -168,16 +169,8 @@ export class Ipv6AdvertTransport implements AdvertTransport {
     }
   }
 
-  async sendToAll(encode: (destination: string) => Uint8Array): Promise<readonly SendOutcome[]> {
-    const out: SendOutcome[] = [];
-    for (const destination of this.destinations()) {
-      try {
-        out.push({ destination, ok: true, bytes: await this.sendTo(encode(destination), destination) });
-      } catch (err) {
-        out.push({ destination, ok: false, error: err instanceof Error ? err : new Error(String(err)) });
-      }
-    }
-    return out;
+  sendToAll(encode: (destination: string) => Uint8Array): Promise<readonly SendOutcome[]> {
+    return sendToEach(this.destinations(), encode, (payload, destination) => this.sendTo(payload, destination));
   }
 
   close(): void {

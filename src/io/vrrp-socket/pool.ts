@@ -14,6 +14,7 @@
  */
 import { Ipv4AdvertTransport, nextIpId } from './ipv4-transport.js';
 import { Ipv6AdvertTransport } from './ipv6-transport.js';
+import { sendToEach } from './send-each.js';
 import type { AdvertTransport, AdvertTransportOptions, ReceivedAdvertPacket, SendOutcome } from './types.js';
 
 /** One instance's handle on a shared socket. */
@@ -87,18 +88,11 @@ export class AdvertSocketPool {
     return {
       vrid,
       destinations: () => destinations,
-      sendToAll: async (encode) => {
-        const out: SendOutcome[] = [];
-        for (const destination of destinations) {
+      sendToAll: (encode) =>
+        sendToEach(destinations, encode, (payload, destination) => {
           ipId = nextIpId(ipId);
-          try {
-            out.push({ destination, ok: true, bytes: await transport.sendTo(encode(destination), destination, ipId) });
-          } catch (err) {
-            out.push({ destination, ok: false, error: err instanceof Error ? err : new Error(String(err)) });
-          }
-        }
-        return out;
-      },
+          return transport.sendTo(payload, destination, ipId);
+        }),
       close: () => {
         if (closed) return;
         closed = true;

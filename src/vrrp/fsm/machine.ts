@@ -252,7 +252,7 @@ class Stepper {
    */
   deleteAtReload(): void {
     const prev = this.s.state;
-    for (const k of ['masterDown', 'adver', 'garpDelay', 'garpRefresh', 'garpLowerPrioDelay'] as const) this.cancelTimer(k);
+    this.cancelAllTimers();
     this.s.lowerPrioGarpsDueUs = [];
     this.transition('STOP', 'deleted at reload');
     if (prev === 'MASTER') {
@@ -262,6 +262,11 @@ class Stepper {
     if (prev === 'INIT') return;
     if (this.s.params.notifyDeleted) this.notify('DELETED');
     else if (prev !== 'FAULT') this.notify('FAULT');
+  }
+
+  /** Every timer an instance arms (stop and reload removal). */
+  cancelAllTimers(): void {
+    for (const k of ['masterDown', 'adver', 'garpDelay', 'garpRefresh', 'garpLowerPrioDelay'] as const) this.cancelTimer(k);
   }
 
   removeVips(reason: string): void {
@@ -560,7 +565,7 @@ export function step(inst: InstanceState, event: VrrpEvent, nowUs: number): Step
       } else if (s.state === 'MASTER') {
         st.leaveMaster('STOP', 'shutdown');
       } else {
-        for (const k of ['masterDown', 'adver', 'garpDelay', 'garpRefresh', 'garpLowerPrioDelay'] as const) st.cancelTimer(k);
+        st.cancelAllTimers();
         const wasInit = s.state === 'INIT';
         st.transition('STOP', 'shutdown');
         if (!wasInit) {
